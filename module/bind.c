@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bind: take the caller's socket, apply Winsock's checks, bind it in
+ * the caller's context (so bind(2)'s capability and cgroup BPF checks see
+ * the caller), and, for port 0, search the namespace's range.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <linux/wspbind.h>
+
+#include "compat.h"
+#include "rules.h"
+#include "wspbind.h"
+
+bool wspbind_allow_no_new_privs;
+
+/*
+ * sin_port and sin6_port share their offset, so one helper serves both
+ * families.
+ */
+static __be16 *wspbind_name_port(struct sockaddr_storage *addr)
+{
+	BUILD_BUG_ON(offsetof(struct sockaddr_in, sin_port) !=
+		     offsetof(struct sockaddr_in6, sin6_port));
+	return &((struct sockaddr_in *)addr)->sin_port;
+}
+
+/*
+ * Copy the name into a zeroed buffer, so nothing past what the caller gave
+ * reaches the bind, and check it against the socket's family.
+ */
+static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
+			     const struct wspbind_bind *req, int family)
+{
+	bool winsock = req->flags & WSPBIND_BIND_WINSOCK_AF;
+	int min_len = wspbind_name_min_len(family);
+
+	memset(addr, 0, sizeof(*addr));
+	if (min_len < 0 || req->namelen < min_len)
+		return WSPBIND_WSAEFAULT;
+	if (copy_from_user(addr, u64_to_user_ptr(req->name),
+			   wspbind_name_copy_len(req->namelen)))
+		return WSPBIND_WSAEFAULT;
+	if (wspbind_check_name(req->namelen, addr->ss_family, winsock, family))
+		return WSPBIND_WSAEFAULT;
+
+	addr->ss_family = family;
+	*addrlen = min_len;
+	return 0;
+}
+
+/*
+ * Port 0: try the range from a random start until a bind succeeds. The
+ * socket's SO_REUSEADDR and SO_REUSEPORT are off while it searches, so
+ * the port it gets is one no socket on an overlapping address holds, even
+ * one that set the same options; they are back on once the search ends.
+ */
+static int wspbind_bind_any_port(struct socket *sock,
+				 struct sockaddr_storage *addr, int addrlen)
+{
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+	__be16 *port = wspbind_name_port(addr);
+	bool may_bind_privileged;
+	unsigned char reuse, reuseport;
+	u16 low, high, candidate;
+	u32 start, i, span;
+	int err = -EADDRINUSE;
+
+	wspbind_net_range(net, &low, &high);
+	span = (u32)high - low + 1;
+	start = get_random_u32_below(span);
+	may_bind_privileged = ns_capable_noaudit(net->user_ns,
+						 CAP_NET_BIND_SERVICE);
+
+	lock_sock(sk);
+	reuse = sk->sk_reuse;
+	reuseport = sk->sk_reuseport;
+	sk->sk_reuse = SK_NO_REUSE;
+	sk->sk_reuseport = 0;
+	release_sock(sk);
+
+	for (i = 0; i < span; i++) {
+		candidate = wspbind_port_candidate(low, high, start, i);
+		if (inet_is_local_reserved_port(net, candidate))
+			continue;
+		if (!may_bind_privileged &&
+		    inet_port_requires_bind_service(net, candidate))
+			continue;
+
+		*port = htons(candidate);
+		err = wspbind_kernel_bind(sock, addr, addrlen);
+		if (err != -EADDRINUSE)
+			break;
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	*port = 0;
+
+	lock_sock(sk);
+	sk->sk_reuse = reuse;
+	sk->sk_reuseport = reuseport;
+	release_sock(sk);
+
+	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
+	return err == -EADDRINUSE ? -ENOBUFS : err;
+}
+
+/* Bind a socket that passed every check. */
+static u32 wspbind_bind_socket(struct socket *sock,
+			       struct sockaddr_storage *addr, int addrlen,
+			       u16 *port)
+{
+	int err;
+
+	if (READ_ONCE(inet_sk(sock->sk)->inet_num))
+		return WSPBIND_WSAEINVAL;
+
+	if (*wspbind_name_port(addr))
+		err = wspbind_kernel_bind(sock, addr, addrlen);
+	else
+		err = wspbind_bind_any_port(sock, addr, addrlen);
+	if (err)
+		return wspbind_wsa_from_errno(err);
+
+	*port = READ_ONCE(inet_sk(sock->sk)->inet_num);
+	return 0;
+}
+
+/**
+ * wspbind_do_bind() - perform one WSPBind
+ * @req: the request, already checked for size, flags and reserved fields
+ * @port: where the bound port goes, in host byte order, on success
+ *
+ * Looks the socket up once and holds it for the whole call.
+ *
+ * Return: 0 on success, otherwise a WSPBIND_WSAE* code.
+ */
+u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
+{
+	struct wspbind_inflight inflight;
+	struct sockaddr_storage addr;
+	struct socket *sock;
+	int addrlen, err;
+	u32 wsa;
+
+	/*
+	 * bind() through this device skips the LSM socket_bind hook, which a
+	 * module cannot call; a sandboxed caller must not gain a way around
+	 * its rules.
+	 */
+	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs))
+		return WSPBIND_WSAEACCES;
+
+	sock = sockfd_lookup(req->sockfd, &err);
+	if (!sock)
+		return wspbind_wsa_from_errno(err);
+
+	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
+				 sock->sk->sk_protocol);
+	if (wsa)
+		goto out_put_sock;
+
+	if (!wspbind_inflight_begin(&inflight, sock)) {
+		wsa = WSPBIND_WSAEINPROGRESS;
+		goto out_put_sock;
+	}
+
+	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
+	if (!wsa)
+		wsa = wspbind_bind_socket(sock, &addr, addrlen, port);
+
+	wspbind_inflight_end(&inflight);
+out_put_sock:
+	sockfd_put(sock);
+	return wsa;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels wspbind builds for lives here, so
+ * the other files read the same on all of them.
+ */
+#ifndef _WSPBIND_COMPAT_H
+#define _WSPBIND_COMPAT_H
+
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/sysctl.h>
+#include <linux/version.h>
+#include <net/net_namespace.h>
+
+/* 6.11 made the table handed to a proc handler const. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define wspbind_ctl_table const struct ctl_table
+#else
+#define wspbind_ctl_table struct ctl_table
+#endif
+
+/*
+ * 6.6 added register_net_sysctl_sz(), which takes the number of entries
+ * and, from 6.11, no longer needs the empty entry that ends the table.
+ * Tables here keep that entry for the older kernels; @count excludes it.
+ */
+static inline struct ctl_table_header *
+wspbind_register_net_sysctl(struct net *net, const char *path,
+			    struct ctl_table *table, size_t count)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(net, path, table, count);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/* 6.19 gave kernel_bind() a struct sockaddr_unsized. */
+static inline int wspbind_kernel_bind(struct socket *sock,
+				      struct sockaddr_storage *addr,
+				      int addrlen)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+	return kernel_bind(sock, (struct sockaddr_unsized *)addr, addrlen);
+#else
+	return kernel_bind(sock, (struct sockaddr *)addr, addrlen);
+#endif
+}
+
+#endif /* _WSPBIND_COMPAT_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The misc device /dev/wspbind and its one ioctl, WSPBIND_IOC_BIND: the
+ * kernel glue around bind.c.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <linux/wspbind.h>
+
+#include "wspbind.h"
+
+#define WSPBIND_BIND_SIZE_VER0	32
+#define WSPBIND_BIND_FLAGS	WSPBIND_BIND_WINSOCK_AF
+
+module_param_named(allow_no_new_privs, wspbind_allow_no_new_privs, bool,
+		   0644);
+MODULE_PARM_DESC(allow_no_new_privs,
+		 "Serve callers running with no_new_privs (default: no)");
+
+static unsigned int wspbind_group;
+module_param_named(group, wspbind_group, uint, 0444);
+MODULE_PARM_DESC(group,
+		 "Group allowed to open /dev/wspbind besides root (default: none)");
+
+static long wspbind_ioctl_bind(struct wspbind_bind __user *ureq)
+{
+	struct wspbind_bind req;
+	u32 usize;
+	u16 port = 0;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(req) != WSPBIND_BIND_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct wspbind_bind, __reserved) !=
+		     sizeof(req));
+
+	if (get_user(usize, &ureq->size))
+		return -EFAULT;
+	if (usize < WSPBIND_BIND_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), ureq, usize);
+	if (ret)
+		return ret;
+	if (req.flags & ~WSPBIND_BIND_FLAGS || req.__reserved)
+		return -EINVAL;
+
+	req.out_wsa_error = wspbind_do_bind(&req, &port);
+	req.out_port = port;
+
+	if (copy_to_user(ureq, &req, sizeof(req)))
+		return -EFAULT;
+	return 0;
+}
+
+static long wspbind_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case WSPBIND_IOC_BIND:
+		return wspbind_ioctl_bind((struct wspbind_bind __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * devtmpfs gives a misc device's node no group, so when the administrator
+ * names one the node is made 0666 and the group is enforced here instead.
+ */
+static int wspbind_open(struct inode *inode, struct file *file)
+{
+	if (!wspbind_group || capable(CAP_DAC_OVERRIDE))
+		return 0;
+	if (in_group_p(make_kgid(&init_user_ns, wspbind_group)))
+		return 0;
+	return -EACCES;
+}
+
+static const struct file_operations wspbind_fops = {
+	.owner = THIS_MODULE,
+	.open = wspbind_open,
+	.unlocked_ioctl = wspbind_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice wspbind_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "wspbind",
+	.fops = &wspbind_fops,
+	.mode = 0660,
+};
+
+static int __init wspbind_init(void)
+{
+	int ret;
+
+	ret = wspbind_netns_init();
+	if (ret)
+		return ret;
+
+	if (wspbind_group)
+		wspbind_misc.mode = 0666;
+	ret = misc_register(&wspbind_misc);
+	if (ret)
+		goto out_netns_exit;
+	return 0;
+
+out_netns_exit:
+	wspbind_netns_exit();
+	return ret;
+}
+
+static void __exit wspbind_exit(void)
+{
+	misc_deregister(&wspbind_misc);
+	wspbind_netns_exit();
+}
+
+module_init(wspbind_init);
+module_exit(wspbind_exit);
+
+MODULE_DESCRIPTION("Winsock bind semantics (LPWSPBind) for Linux sockets");
+MODULE_LICENSE("GPL");

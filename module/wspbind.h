@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the parts of the module offer each other.
+ */
+#ifndef _WSPBIND_H
+#define _WSPBIND_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct net;
+struct socket;
+struct wspbind_bind;
+
+/* netns.c: the per-namespace port range and its sysctl */
+int wspbind_netns_init(void);
+void wspbind_netns_exit(void);
+void wspbind_net_range(const struct net *net, u16 *low, u16 *high);
+
+/* inflight.c: one WSPBind at a time on a socket */
+struct wspbind_inflight {
+	struct hlist_node node;
+	const struct socket *sock;
+};
+
+bool wspbind_inflight_begin(struct wspbind_inflight *entry,
+			    const struct socket *sock);
+void wspbind_inflight_end(struct wspbind_inflight *entry);
+
+/* bind.c: the bind itself */
+extern bool wspbind_allow_no_new_privs;
+
+u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port);
+
+#endif /* _WSPBIND_H */

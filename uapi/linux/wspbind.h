@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * wspbind: Winsock bind semantics (LPWSPBind) for Linux sockets.
+ */
+#ifndef _UAPI_LINUX_WSPBIND_H
+#define _UAPI_LINUX_WSPBIND_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/**
+ * DOC: General ioctl format
+ *
+ * The device /dev/wspbind has one command, %WSPBIND_IOC_BIND. As in
+ * iommufd, the command number carries no size: the argument struct starts
+ * with a __u32 @size that user space sets to sizeof() the struct it was
+ * built with. The kernel accepts any @size at least as large as the first
+ * version of the struct; bytes it does not know must be zero (otherwise
+ * -E2BIG), and bytes user space did not pass read as zero.
+ *
+ * The ioctl itself fails (returns -1 and sets errno) only when the request
+ * is malformed:
+ *
+ * - %ENOTTY: the command is not %WSPBIND_IOC_BIND.
+ * - %EFAULT: the request struct cannot be read or written back.
+ * - %EINVAL: @size is smaller than the first version, an unknown bit is
+ *   set in @flags, or a reserved field is not zero.
+ * - %E2BIG: @size is larger than the kernel knows and the extra bytes are
+ *   not zero.
+ *
+ * Every other outcome, success included, returns 0 and reports a Winsock
+ * answer in @out_wsa_error, so a compatibility layer never has to guess how
+ * a Linux errno translates.
+ */
+
+/**
+ * DOC: Winsock error codes
+ *
+ * @out_wsa_error of &struct wspbind_bind holds 0 on success or one of these
+ * values (the Windows numbers). Checks are made in this order, so the first
+ * row that applies wins:
+ *
+ * ====================== ==================================================
+ * %WSPBIND_WSAEACCES     the caller runs with no_new_privs and the module
+ *                        parameter allow_no_new_privs is off
+ * %WSPBIND_WSAENOTSOCK   the fd is not open, or is not a socket
+ * %WSPBIND_WSAEAFNOSUPPORT the socket is not AF_INET or AF_INET6
+ * %WSPBIND_WSAEOPNOTSUPP the socket is not TCP (SOCK_STREAM) or UDP
+ *                        (SOCK_DGRAM)
+ * %WSPBIND_WSAEINPROGRESS another WSPBind is in progress on this socket;
+ *                        the call does not wait for it
+ * %WSPBIND_WSAEFAULT     @namelen is negative or too small for the
+ *                        socket's family (16 for AF_INET, 28 for AF_INET6),
+ *                        @name cannot be read, or the first two bytes of
+ *                        @name are not the socket's family
+ * %WSPBIND_WSAEINVAL     the socket already has a local port: it is bound,
+ *                        connected or listening
+ * %WSPBIND_WSAEACCES     the port needs CAP_NET_BIND_SERVICE, or a cgroup
+ *                        BPF program refused the bind
+ * %WSPBIND_WSAEADDRNOTAVAIL the address is not local to the socket's
+ *                        network namespace, or its scope id names no
+ *                        interface
+ * %WSPBIND_WSAEADDRINUSE the address and port are in use, honouring
+ *                        SO_REUSEADDR and SO_REUSEPORT as bind(2) does
+ * %WSPBIND_WSAENOBUFS    out of memory, or port 0 was asked for and no
+ *                        port of the namespace's range is free
+ * %WSPBIND_WSAEINTR      a fatal signal interrupted the port search
+ * %WSPBIND_WSAENETDOWN   the network stack answered ENETDOWN
+ * ====================== ==================================================
+ *
+ * Linux errors met while binding translate as follows: EACCES and EPERM to
+ * WSAEACCES, EADDRINUSE to WSAEADDRINUSE, EADDRNOTAVAIL and ENODEV to
+ * WSAEADDRNOTAVAIL, EAFNOSUPPORT to WSAEAFNOSUPPORT, EBADF and ENOTSOCK to
+ * WSAENOTSOCK, EFAULT to WSAEFAULT, EINTR to WSAEINTR, ENETDOWN to
+ * WSAENETDOWN, ENOBUFS and ENOMEM to WSAENOBUFS, EOPNOTSUPP to
+ * WSAEOPNOTSUPP, and any other error (EINVAL included) to WSAEINVAL.
+ */
+#define WSPBIND_WSAEINTR		10004
+#define WSPBIND_WSAEACCES		10013
+#define WSPBIND_WSAEFAULT		10014
+#define WSPBIND_WSAEINVAL		10022
+#define WSPBIND_WSAEINPROGRESS		10036
+#define WSPBIND_WSAENOTSOCK		10038
+#define WSPBIND_WSAEOPNOTSUPP		10045
+#define WSPBIND_WSAEAFNOSUPPORT		10047
+#define WSPBIND_WSAEADDRINUSE		10048
+#define WSPBIND_WSAEADDRNOTAVAIL	10049
+#define WSPBIND_WSAENETDOWN		10050
+#define WSPBIND_WSAENOBUFS		10055
+
+/* Address family numbers as Winsock spells them (AF_INET is the same). */
+#define WSPBIND_WS_AF_INET		2
+#define WSPBIND_WS_AF_INET6		23
+
+/* The most of @name that is ever read: sizeof(struct sockaddr_storage). */
+#define WSPBIND_NAME_MAX		128
+
+/**
+ * enum wspbind_bind_flags - flags for &struct wspbind_bind
+ * @WSPBIND_BIND_WINSOCK_AF: the first two bytes of @name use Winsock's
+ *	family numbers (AF_INET6 is 23) instead of Linux's (AF_INET6 is 10).
+ */
+enum wspbind_bind_flags {
+	WSPBIND_BIND_WINSOCK_AF = 1 << 0,
+};
+
+/**
+ * struct wspbind_bind - ioctl(WSPBIND_IOC_BIND)
+ * @size: sizeof(struct wspbind_bind)
+ * @flags: bitwise or of &enum wspbind_bind_flags
+ * @sockfd: the socket to bind, a file descriptor of the calling process
+ * @namelen: the length of @name as the caller of WSPBind passed it; may be
+ *	negative (which is refused with WSAEFAULT). At most
+ *	%WSPBIND_NAME_MAX bytes are read; a larger @namelen is accepted and
+ *	the bytes past %WSPBIND_NAME_MAX are ignored.
+ * @name: user pointer to the address, a sockaddr_in or sockaddr_in6 whose
+ *	first two bytes hold the family in host byte order. Port 0 asks for a
+ *	free port from the network namespace's range,
+ *	net.wspbind.ephemeral_port_range (default 1024-5000).
+ * @out_wsa_error: 0 on success, otherwise a WSPBIND_WSAE* code
+ * @out_port: the local port the socket is bound to, in host byte order;
+ *	0 when @out_wsa_error is not 0
+ * @__reserved: must be 0
+ *
+ * Binds @sockfd like bind(2), with Winsock's checks and error codes: see
+ * "Winsock error codes" above. The output fields are ignored on input.
+ */
+struct wspbind_bind {
+	__u32 size;
+	__u32 flags;
+	__s32 sockfd;
+	__s32 namelen;
+	__aligned_u64 name;
+	__u32 out_wsa_error;
+	__u16 out_port;
+	__u16 __reserved;
+};
+
+#define WSPBIND_TYPE		0xDC
+#define WSPBIND_CMD_BIND	0x80
+
+#define WSPBIND_IOC_BIND	_IO(WSPBIND_TYPE, WSPBIND_CMD_BIND)
+
+#endif /* _UAPI_LINUX_WSPBIND_H */
