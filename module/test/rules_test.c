@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's pure rules (module/rules.c), tested in user space: they
+ * build unchanged on both sides, so no VM is needed for these.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/wspbind.h>
+#include "../../module/rules.h"
+#include "kselftest_harness.h"
+
+static const struct {
+	int err;
+	unsigned int wsa;
+} errno_table[] = {
+	{ 0, 0 },
+	{ EACCES, WSPBIND_WSAEACCES },
+	{ EPERM, WSPBIND_WSAEACCES },
+	{ EADDRINUSE, WSPBIND_WSAEADDRINUSE },
+	{ EADDRNOTAVAIL, WSPBIND_WSAEADDRNOTAVAIL },
+	{ ENODEV, WSPBIND_WSAEADDRNOTAVAIL },
+	{ EAFNOSUPPORT, WSPBIND_WSAEAFNOSUPPORT },
+	{ EBADF, WSPBIND_WSAENOTSOCK },
+	{ ENOTSOCK, WSPBIND_WSAENOTSOCK },
+	{ EFAULT, WSPBIND_WSAEFAULT },
+	{ EINTR, WSPBIND_WSAEINTR },
+	{ ENETDOWN, WSPBIND_WSAENETDOWN },
+	{ ENOBUFS, WSPBIND_WSAENOBUFS },
+	{ ENOMEM, WSPBIND_WSAENOBUFS },
+	{ EOPNOTSUPP, WSPBIND_WSAEOPNOTSUPP },
+	{ EINVAL, WSPBIND_WSAEINVAL },
+	{ EISCONN, WSPBIND_WSAEINVAL },
+	{ ENOENT, WSPBIND_WSAEINVAL },
+};
+
+TEST(errno_translation)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(errno_table) / sizeof(errno_table[0]); i++) {
+		/* The kernel passes errors negated; both signs translate. */
+		EXPECT_EQ(errno_table[i].wsa,
+			  wspbind_wsa_from_errno(-errno_table[i].err))
+			TH_LOG("errno %d", errno_table[i].err);
+		EXPECT_EQ(errno_table[i].wsa,
+			  wspbind_wsa_from_errno(errno_table[i].err));
+	}
+}
+
+TEST(socket_kinds)
+{
+	EXPECT_EQ(0U, wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	EXPECT_EQ(0U, wspbind_check_kind(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+	EXPECT_EQ(0U, wspbind_check_kind(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_EQ(0U, wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEAFNOSUPPORT,
+		  wspbind_check_kind(AF_UNIX, SOCK_STREAM, 0));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEAFNOSUPPORT,
+		  wspbind_check_kind(AF_PACKET, SOCK_DGRAM, 0));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+		  wspbind_check_kind(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+		  wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+		  wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+		  wspbind_check_kind(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP));
+}
+
+TEST(family_numbering)
+{
+	EXPECT_EQ(AF_INET, wspbind_linux_family(AF_INET, true));
+	EXPECT_EQ(AF_INET, wspbind_linux_family(AF_INET, false));
+	EXPECT_EQ(AF_INET6, wspbind_linux_family(23, true));
+	EXPECT_EQ(AF_INET6, wspbind_linux_family(AF_INET6, false));
+	/* Each numbering's AF_INET6 means nothing in the other. */
+	EXPECT_EQ(0, wspbind_linux_family(AF_INET6, true));
+	EXPECT_EQ(0, wspbind_linux_family(23, false));
+	EXPECT_EQ(0, wspbind_linux_family(0, true));
+	EXPECT_EQ(0, wspbind_linux_family(0xdead, false));
+}
+
+TEST(name_lengths)
+{
+	EXPECT_EQ(16, wspbind_name_min_len(AF_INET));
+	EXPECT_EQ(28, wspbind_name_min_len(AF_INET6));
+	EXPECT_EQ(-1, wspbind_name_min_len(AF_UNIX));
+
+	EXPECT_EQ(0, wspbind_name_copy_len(0));
+	EXPECT_EQ(16, wspbind_name_copy_len(16));
+	EXPECT_EQ(128, wspbind_name_copy_len(128));
+	EXPECT_EQ(128, wspbind_name_copy_len(129));
+	EXPECT_EQ(128, wspbind_name_copy_len(0x7fffffff));
+}
+
+TEST(name_checks)
+{
+	EXPECT_EQ(0U, wspbind_check_name(16, AF_INET, true, AF_INET));
+	EXPECT_EQ(0U, wspbind_check_name(128, AF_INET, true, AF_INET));
+	EXPECT_EQ(0U, wspbind_check_name(28, 23, true, AF_INET6));
+	EXPECT_EQ(0U, wspbind_check_name(28, AF_INET6, false, AF_INET6));
+
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(15, AF_INET, true, AF_INET));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(-1, AF_INET, true, AF_INET));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(-2147483647 - 1, AF_INET, true, AF_INET));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(24, 23, true, AF_INET6));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(27, 23, true, AF_INET6));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(28, AF_INET, true, AF_INET6));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(28, 23, true, AF_INET));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(28, AF_INET6, true, AF_INET6));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(16, 0xdead, true, AF_INET));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+		  wspbind_check_name(128, AF_UNIX, false, AF_UNIX));
+}
+
+TEST(range_validation)
+{
+	EXPECT_TRUE(wspbind_range_valid(1024, 5000));
+	EXPECT_TRUE(wspbind_range_valid(1, 65535));
+	EXPECT_TRUE(wspbind_range_valid(2000, 2000));
+	EXPECT_FALSE(wspbind_range_valid(5000, 1024));
+	EXPECT_FALSE(wspbind_range_valid(0, 100));
+	EXPECT_FALSE(wspbind_range_valid(1, 65536));
+	EXPECT_FALSE(wspbind_range_valid(-1, 100));
+	EXPECT_FALSE(wspbind_range_valid(100, -1));
+}
+
+TEST(range_packing)
+{
+	unsigned int range = wspbind_range_pack(1024, 5000);
+
+	EXPECT_EQ(1024, wspbind_range_low(range));
+	EXPECT_EQ(5000, wspbind_range_high(range));
+	range = wspbind_range_pack(65535, 65535);
+	EXPECT_EQ(65535, wspbind_range_low(range));
+	EXPECT_EQ(65535, wspbind_range_high(range));
+}
+
+/* Every start must visit every port of the range exactly once. */
+TEST(candidates_cover_the_range)
+{
+	static const struct {
+		unsigned short low, high;
+		unsigned int start;
+	} cases[] = {
+		{ 1024, 5000, 0 },
+		{ 1024, 5000, 3976 },
+		{ 1024, 5000, 0xffffffff },
+		{ 40000, 40000, 7 },
+		{ 1, 65535, 65534 },
+		{ 65534, 65535, 1 },
+	};
+	static unsigned char seen[65536];
+	unsigned int c, i, span;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		memset(seen, 0, sizeof(seen));
+		span = cases[c].high - cases[c].low + 1;
+		for (i = 0; i < span; i++) {
+			unsigned short port = wspbind_port_candidate(
+				cases[c].low, cases[c].high, cases[c].start, i);
+
+			ASSERT_GE(port, cases[c].low);
+			ASSERT_LE(port, cases[c].high);
+			ASSERT_EQ(0, seen[port]) TH_LOG("port %u twice", port);
+			seen[port] = 1;
+		}
+	}
+}
+
+TEST_HARNESS_MAIN

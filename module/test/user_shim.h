@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What module/rules.c takes from the kernel, from libc instead, so the
+ * rules build unchanged in user space.
+ */
+#ifndef _WSPBIND_USER_SHIM_H
+#define _WSPBIND_USER_SHIM_H
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+typedef uint16_t u16;
+typedef uint32_t u32;
+
+#define min(a, b) ((a) < (b) ? (a) : (b))
+
+#endif /* _WSPBIND_USER_SHIM_H */
