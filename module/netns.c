@@ -90,8 +90,8 @@ static int __net_init wspbind_net_init(struct net *net)
 		return -ENOMEM;
 	table[0].data = wn;
 
-	wn->sysctl = wspbind_register_net_sysctl(net, "net/wspbind", table,
-				ARRAY_SIZE(wspbind_sysctl_template) - 1);
+	/* The empty entry that ends the template is not counted. */
+	wn->sysctl = wspbind_register_net_sysctl(net, "net/wspbind", table, 1);
 	if (!wn->sysctl) {
 		kfree(table);
 		return -ENOMEM;

@@ -12,11 +12,6 @@
 #include <linux/minmax.h>
 #include <linux/net.h>
 #include <linux/socket.h>
-#else
-#include <errno.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#define min(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
 #include <linux/wspbind.h>

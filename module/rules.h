@@ -9,10 +9,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stdint.h>
-typedef uint16_t u16;
-typedef uint32_t u32;
+#include "test/user_shim.h"
 #endif
 
 #define WSPBIND_RANGE_DEFAULT_LOW	1024

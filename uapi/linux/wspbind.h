@@ -38,7 +38,8 @@
  *
  * @out_wsa_error of &struct wspbind_bind holds 0 on success or one of these
  * values (the Windows numbers). Checks are made in this order, so the first
- * row that applies wins:
+ * row that applies wins; the rows from WSAEACCES for the port on come from
+ * the bind itself, in the order bind(2) makes its checks for the family:
  *
  * ====================== ==================================================
  * %WSPBIND_WSAEACCES     the caller runs with no_new_privs and the module
