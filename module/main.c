@@ -46,6 +46,9 @@ static long wspbind_ioctl_bind(struct wspbind_bind __user *ureq)
 		return ret;
 	if (req.flags & ~WSPBIND_BIND_FLAGS || req.__reserved)
 		return -EINVAL;
+	/* An answer that could not be written back must not bind anything. */
+	if (put_user(0, &ureq->out_wsa_error) || put_user(0, &ureq->out_port))
+		return -EFAULT;
 
 	req.out_wsa_error = wspbind_do_bind(&req, &port);
 	req.out_port = port;

@@ -22,7 +22,8 @@
  * is malformed:
  *
  * - %ENOTTY: the command is not %WSPBIND_IOC_BIND.
- * - %EFAULT: the request struct cannot be read or written back.
+ * - %EFAULT: the request struct cannot be read, or cannot be written back;
+ *   in either case nothing is bound.
  * - %EINVAL: @size is smaller than the first version, an unknown bit is
  *   set in @flags, or a reserved field is not zero.
  * - %E2BIG: @size is larger than the kernel knows and the extra bytes are

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wspbind: the module (through Kbuild), libwspbind, the selftests, and the
+# VM bench that loads the module under QEMU.
+#
+#   make                 module and library for the running kernel
+#   make demo            boot a VM and show WSPBind at work
+#   make check           every check; last line "N passed, N failed"
+
+KVER		?= $(shell uname -r)
+KDIR		?= /lib/modules/$(KVER)/build
+BUILD		?= build
+CC		?= cc
+
+# The kernel the VM boots: Debian's, whose headers install-deps brings.
+VM_KVER		= $(shell scripts/fetch-kernel --release)
+
+USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Iuapi -Ilib -Imodule
+LIB_SONAME	:= libwspbind.so.0
+
+LIB_SRCS	:= lib/wspbind.c
+SELFTEST_SRCS	:= selftests/wspbind_test.c
+KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
+			tools/testing/selftests/kselftest_harness.h \
+			tools/testing/selftests/kselftest.h)))
+
+.PHONY: all module module-w1 sparse lib selftests tests demo check style \
+	install clean deps vm-module
+
+all: module lib
+
+deps:
+	scripts/install-deps
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# W=1 adds the extra warnings reviewers build with; check fails on any.
+module-w1:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse -Wsparse-error" modules
+
+lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
+
+$(BUILD)/lib/%.o: lib/%.c lib/wspbind.h uapi/linux/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/lib/libwspbind.a: $(BUILD)/lib/wspbind.o
+	$(AR) rcs $@ $^
+
+$(BUILD)/lib/$(LIB_SONAME): $(BUILD)/lib/wspbind.o
+	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^
+	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwspbind.so
+
+# The selftests and the programs that run in the VM are static: the VM's
+# initramfs has no libc. Each is also built 32-bit (-m32), the WoW64 case.
+selftests:
+	$(MAKE) -C selftests KSFT_INC=$(KSFT_INC) \
+		OUTPUT=$(CURDIR)/$(BUILD)/selftests EXTRA_CFLAGS=-static
+	$(MAKE) -C selftests KSFT_INC=$(KSFT_INC) \
+		OUTPUT=$(CURDIR)/$(BUILD)/selftests32 EXTRA_CFLAGS="-static -m32"
+
+# User-space tests: the module's pure rules run on the host; the library's
+# tests and the demo are static, for the VM, in 64 and 32 bits.
+TEST_CFLAGS	= $(USER_CFLAGS) -Wno-unused-parameter -I$(KSFT_INC)
+# kselftest_harness.h's callbacks leave parameters unused.
+
+tests: $(BUILD)/tests/rules_test $(BUILD)/tests/lib_test \
+	$(BUILD)/tests/lib_test32 $(BUILD)/tests/wspbind_demo
+
+$(BUILD)/tests/rules_test: module/test/rules_test.c module/rules.c module/rules.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c
+
+$(BUILD)/tests/lib_test: lib/test/lib_test.c $(LIB_SRCS) lib/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -static -o $@ $< $(LIB_SRCS) -lpthread
+
+$(BUILD)/tests/lib_test32: lib/test/lib_test.c $(LIB_SRCS) lib/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -m32 -static -o $@ $< $(LIB_SRCS) -lpthread
+
+$(BUILD)/tests/wspbind_demo: lib/examples/wspbind_demo.c $(LIB_SRCS) lib/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIB_SRCS) -lpthread
+
+# The module for the kernel the VM boots.
+vm-module:
+	$(MAKE) module KVER=$(VM_KVER)
+
+demo: deps
+	$(MAKE) vm-module $(BUILD)/tests/wspbind_demo
+	scripts/vm-run --add $(BUILD)/tests/wspbind_demo -- ./wspbind_demo
+
+check:
+	scripts/check
+
+# The module into /lib/modules/$(KVER)/updates, where it wins over any
+# in-tree module of the same name.
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(BUILD)
