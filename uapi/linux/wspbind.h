@@ -42,33 +42,33 @@
  * row that applies wins; the rows from WSAEACCES for the port on come from
  * the bind itself, in the order bind(2) makes its checks for the family:
  *
- * ====================== ==================================================
- * %WSPBIND_WSAEACCES     the caller runs with no_new_privs and the module
- *                        parameter allow_no_new_privs is off
- * %WSPBIND_WSAENOTSOCK   the fd is not open, or is not a socket
- * %WSPBIND_WSAEAFNOSUPPORT the socket is not AF_INET or AF_INET6
- * %WSPBIND_WSAEOPNOTSUPP the socket is not TCP (SOCK_STREAM) or UDP
- *                        (SOCK_DGRAM)
- * %WSPBIND_WSAEINPROGRESS another WSPBind is in progress on this socket;
- *                        the call does not wait for it
- * %WSPBIND_WSAEFAULT     @namelen is negative or too small for the
- *                        socket's family (16 for AF_INET, 28 for AF_INET6),
- *                        @name cannot be read, or the first two bytes of
- *                        @name are not the socket's family
- * %WSPBIND_WSAEINVAL     the socket already has a local port: it is bound,
- *                        connected or listening
- * %WSPBIND_WSAEACCES     the port needs CAP_NET_BIND_SERVICE, or a cgroup
- *                        BPF program refused the bind
- * %WSPBIND_WSAEADDRNOTAVAIL the address is not local to the socket's
- *                        network namespace, or its scope id names no
- *                        interface
- * %WSPBIND_WSAEADDRINUSE the address and port are in use, honouring
- *                        SO_REUSEADDR and SO_REUSEPORT as bind(2) does
- * %WSPBIND_WSAENOBUFS    out of memory, or port 0 was asked for and no
- *                        port of the namespace's range is free
- * %WSPBIND_WSAEINTR      a fatal signal interrupted the port search
- * %WSPBIND_WSAENETDOWN   the network stack answered ENETDOWN
- * ====================== ==================================================
+ * ========================== ==============================================
+ * WSPBIND_WSAEACCES          the caller runs with no_new_privs and the module
+ *                            parameter allow_no_new_privs is off
+ * WSPBIND_WSAENOTSOCK        the fd is not open, or is not a socket
+ * WSPBIND_WSAEAFNOSUPPORT    the socket is not AF_INET or AF_INET6
+ * WSPBIND_WSAEOPNOTSUPP      the socket is not TCP (SOCK_STREAM) or UDP
+ *                            (SOCK_DGRAM)
+ * WSPBIND_WSAEINPROGRESS     another WSPBind is in progress on this socket;
+ *                            the call does not wait for it
+ * WSPBIND_WSAEFAULT          @namelen is negative or too small for the
+ *                            socket's family (16 for AF_INET, 28 for AF_INET6),
+ *                            @name cannot be read, or the first two bytes of
+ *                            @name are not the socket's family
+ * WSPBIND_WSAEINVAL          the socket already has a local port: it is bound,
+ *                            connected or listening
+ * WSPBIND_WSAEACCES          the port needs CAP_NET_BIND_SERVICE, or a cgroup
+ *                            BPF program refused the bind
+ * WSPBIND_WSAEADDRNOTAVAIL   the address is not local to the socket's
+ *                            network namespace, or its scope id names no
+ *                            interface
+ * WSPBIND_WSAEADDRINUSE      the address and port are in use, honouring
+ *                            SO_REUSEADDR and SO_REUSEPORT as bind(2) does
+ * WSPBIND_WSAENOBUFS         out of memory, or port 0 was asked for and no
+ *                            port of the namespace's range is free
+ * WSPBIND_WSAEINTR           a fatal signal interrupted the port search
+ * WSPBIND_WSAENETDOWN        the network stack answered ENETDOWN
+ * ========================== ==============================================
  *
  * Linux errors met while binding translate as follows: EACCES and EPERM to
  * WSAEACCES, EADDRINUSE to WSAEADDRINUSE, EADDRNOTAVAIL and ENODEV to
