@@ -3,6 +3,13 @@
 # Part of scripts/check: the second kernel, the newest 6.12 that Debian's
 # backports suite offers for this release (fetch-kernel --release bpo):
 # W=1 and sparse against its headers, then the whole VM suite on it.
+# First, the host test of the script that adds the backports suite.
+
+# How apt-backports derives the suite's entry, on made-up apt sources.
+scripts/test/apt-backports.sh >"$logs/apt-backports.tap" 2>&1 ||
+	grep -q '^not ok' "$logs/apt-backports.tap" ||
+	not_ok "apt-backports: the test ran to its end"
+count_tap apt-backports "$logs/apt-backports.tap"
 
 kver_bpo=$(scripts/fetch-kernel --release bpo 2>"$logs/kver-bpo.log")
 if [ -z "$kver_bpo" ]; then
