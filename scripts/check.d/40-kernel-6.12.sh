@@ -32,7 +32,7 @@ else
 			make sparse KVER="$kver_bpo" KDIR="$kdir_bpo" &&
 			step "sparse for $kver_bpo has no warnings" \
 				no_warnings "$logs/sparse (C=2) is clean for $kver_bpo.log"
-		step "module for $kver_bpo" module_for "$kver_bpo" &&
+		step "module for $kver_bpo" module_for "$kver_bpo" "$kdir_bpo" &&
 			vm_suite "$kver_bpo" "$kver_bpo"
 	fi
 fi
