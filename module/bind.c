@@ -153,7 +153,8 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
 	struct socket *sock;
-	int addrlen, err;
+	struct fd f;
+	int addrlen;
 	u32 wsa;
 
 	/*
@@ -164,18 +165,27 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs))
 		return WSPBIND_WSAEACCES;
 
-	sock = sockfd_lookup(req->sockfd, &err);
-	if (!sock)
-		return wspbind_wsa_from_errno(err);
+	/*
+	 * As bind(2) takes its socket: fdget() holds a reference only when
+	 * another thread shares the fd table and so could close the fd.
+	 */
+	f = fdget(req->sockfd);
+	if (!wspbind_fd_file(f))
+		return WSPBIND_WSAENOTSOCK;
+	sock = sock_from_file(wspbind_fd_file(f));
+	if (!sock) {
+		wsa = WSPBIND_WSAENOTSOCK;
+		goto out_fdput;
+	}
 
 	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
 				 sock->sk->sk_protocol);
 	if (wsa)
-		goto out_put_sock;
+		goto out_fdput;
 
 	if (!wspbind_inflight_begin(&inflight, sock)) {
 		wsa = WSPBIND_WSAEINPROGRESS;
-		goto out_put_sock;
+		goto out_fdput;
 	}
 
 	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
@@ -183,7 +193,7 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 		wsa = wspbind_bind_socket(sock, &addr, addrlen, port);
 
 	wspbind_inflight_end(&inflight);
-out_put_sock:
-	sockfd_put(sock);
+out_fdput:
+	fdput(f);
 	return wsa;
 }
