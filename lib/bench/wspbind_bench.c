@@ -312,6 +312,53 @@ static void json_stat(const char *name, struct stat3 s, bool comma)
 	       s.median, s.min, s.max, comma ? "," : "");
 }
 
+/* The figures of a case with the three contenders, and their ratios. */
+struct three {
+	struct stat3 c[NCONT];
+	struct stat3 vs_bind;		/* WSPBind / bind(2) */
+	struct stat3 loop_vs;		/* user-space loop / WSPBind */
+};
+
+static struct three three_stats(double t[NCONT][MAX_REPS])
+{
+	double rk[MAX_REPS], ru[MAX_REPS];
+	struct three f;
+	int c, rep;
+
+	for (rep = 0; rep < opt.reps; rep++) {
+		rk[rep] = t[C_WSPBIND][rep] / t[C_BIND][rep];
+		ru[rep] = t[C_USERLOOP][rep] / t[C_WSPBIND][rep];
+	}
+	for (c = 0; c < NCONT; c++)
+		f.c[c] = stats(t[c], opt.reps);
+	f.vs_bind = stats(rk, opt.reps);
+	f.loop_vs = stats(ru, opt.reps);
+	return f;
+}
+
+/* A table row of a three-contender case: @label, the figures, @tail. */
+static void row_three(const char *label, const struct three *f,
+		      const char *tail)
+{
+	printf("row %s | wspbind %.0f ns | bind %.0f ns | userloop %.0f ns | wspbind/bind %.3f (%.3f-%.3f) | userloop/wspbind %.2f (%.2f-%.2f) | %s\n",
+	       label, f->c[C_WSPBIND].median, f->c[C_BIND].median,
+	       f->c[C_USERLOOP].median, f->vs_bind.median, f->vs_bind.min,
+	       f->vs_bind.max, f->loop_vs.median, f->loop_vs.min,
+	       f->loop_vs.max, tail);
+}
+
+/* The JSON members every three-contender case has. */
+static void json_three(const struct three *f)
+{
+	json_stat("wspbind", f->c[C_WSPBIND], true);
+	json_stat("bind", f->c[C_BIND], true);
+	json_stat("userloop", f->c[C_USERLOOP], true);
+	printf("\"ratio\":{");
+	json_stat("wspbind/bind", f->vs_bind, true);
+	json_stat("userloop/wspbind", f->loop_vs, false);
+	printf("},");
+}
+
 /* --- the namespace ------------------------------------------------------ */
 
 static void write_file(const char *path, const char *value)
@@ -602,7 +649,7 @@ static void bench_port0_kind(const struct kind *k, struct userloop *u,
 {
 	static int fillers[SPAN];
 	static double per_call[NCONT][MAX_CALLS];
-	double t[NCONT][MAX_REPS], rk[MAX_REPS], ru[MAX_REPS];
+	double t[NCONT][MAX_REPS];
 	unsigned int li;
 	int rep, i, j, c;
 
@@ -645,8 +692,6 @@ static void bench_port0_kind(const struct kind *k, struct userloop *u,
 			empty_range(fillers, count);
 			for (c = 0; c < NCONT; c++)
 				t[c][rep] = median_ns(per_call[c], calls);
-			rk[rep] = t[C_WSPBIND][rep] / t[C_BIND][rep];
-			ru[rep] = t[C_USERLOOP][rep] / t[C_WSPBIND][rep];
 		}
 		if (level == 1000)
 			tap(!bad, "port0 %s 100%%: WSPBind says WSAENOBUFS, bind(2) and the loop EADDRINUSE (%d of %d wrong)",
@@ -658,39 +703,33 @@ static void bench_port0_kind(const struct kind *k, struct userloop *u,
 		if (opt.quick)
 			continue;
 
-		struct stat3 sw = stats(t[C_WSPBIND], opt.reps);
-		struct stat3 sb = stats(t[C_BIND], opt.reps);
-		struct stat3 su = stats(t[C_USERLOOP], opt.reps);
-		struct stat3 srk = stats(rk, opt.reps);
-		struct stat3 sru = stats(ru, opt.reps);
-		bool met_k = level == 1000 || srk.median <= 1.5;
-		bool met_u = level < 900 || sru.median >= 5;
+		struct three f = three_stats(t);
+		bool met_k = level == 1000 || f.vs_bind.median <= 1.5;
+		bool met_u = level < 900 || f.loop_vs.median >= 5;
+		char label[64], tail[160];
 		char target[96];
 
 		snprintf(target, sizeof(target), "%s%s%s",
 			 level < 1000 ? "wspbind/bind <= 1.5" : "",
 			 level < 1000 && level >= 900 ? ", " : "",
 			 level >= 900 ? "userloop/wspbind >= 5" : "");
-		printf("row port0 %s %5.1f%% | wspbind %.0f ns | bind %.0f ns | userloop %.0f ns (%.0f tries) | wspbind/bind %.3f (%.3f-%.3f) | userloop/wspbind %.2f (%.2f-%.2f) | %s %s\n",
-		       k->name, level / 10.0, sw.median, sb.median, su.median,
-		       tries / (calls * opt.reps), srk.median, srk.min,
-		       srk.max, sru.median, sru.min, sru.max,
-		       target[0] ? target : "-",
-		       met_k && met_u ? "met" : "MISSED");
+		snprintf(label, sizeof(label), "port0 %s %5.1f%%", k->name,
+			 level / 10.0);
+		snprintf(tail, sizeof(tail), "loop %.0f tries | %s %s",
+			 tries / (calls * opt.reps), target[0] ? target : "-",
+			 met_k && met_u ? "met" : "MISSED");
+		row_three(label, &f, tail);
 		printf("json {\"case\":\"port0/%s/%.1f\",\"occupancy_percent\":%.1f,\"occupied_ports\":%d,\"unit\":\"ns/call\",\"reps\":%d,\"calls_per_rep\":%d,\"userloop_tries\":%.1f,",
 		       k->name, level / 10.0, level / 10.0, count, opt.reps,
 		       calls, tries / (calls * opt.reps));
-		json_stat("wspbind", sw, true);
-		json_stat("bind", sb, true);
-		json_stat("userloop", su, true);
-		printf("\"ratio\":{");
-		json_stat("wspbind/bind", srk, true);
-		json_stat("userloop/wspbind", sru, false);
-		printf("},\"target\":\"%s\",\"met\":%s}\n", target,
+		json_three(&f);
+		printf("\"target\":\"%s\",\"met\":%s}\n", target,
 		       met_k && met_u ? "true" : "false");
-		printf("plot %s %.1f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n",
-		       k->name, level / 10.0, sw.median, sw.min, sw.max,
-		       sb.median, sb.min, sb.max, su.median, su.min, su.max);
+		printf("plot %s %.1f", k->name, level / 10.0);
+		for (c = 0; c < NCONT; c++)
+			printf(" %.0f %.0f %.0f", f.c[c].median, f.c[c].min,
+			       f.c[c].max);
+		printf("\n");
 		fflush(stdout);
 	}
 }
@@ -733,7 +772,7 @@ static void bench_threads(void)
 	static struct userloop loops[MAX_THREADS];
 	static const int nthreads[] = { 1, 2, 4 };
 	static double per_call[MAX_THREADS * MAX_CALLS];
-	double t[NCONT][MAX_REPS], rk[MAX_REPS], ru[MAX_REPS];
+	double t[NCONT][MAX_REPS];
 	int calls = opt.quick ? 10 : 150;
 	unsigned int ti, ki;
 	int rep, c, i, n;
@@ -774,33 +813,22 @@ static void bench_threads(void)
 					pthread_barrier_destroy(&barrier);
 					t[c][rep] = median_ns(per_call, n * calls);
 				}
-				rk[rep] = t[C_WSPBIND][rep] / t[C_BIND][rep];
-				ru[rep] = t[C_USERLOOP][rep] / t[C_WSPBIND][rep];
 			}
 			tap(!bad, "threads %s x%d: every port-0 bind in range (%d wrong)",
 			    k->name, n, bad);
 			if (opt.quick)
 				continue;
 
-			struct stat3 sw = stats(t[C_WSPBIND], opt.reps);
-			struct stat3 sb = stats(t[C_BIND], opt.reps);
-			struct stat3 su = stats(t[C_USERLOOP], opt.reps);
-			struct stat3 srk = stats(rk, opt.reps);
-			struct stat3 sru = stats(ru, opt.reps);
+			struct three f = three_stats(t);
+			char label[64];
 
-			printf("row threads %s x%d | wspbind %.0f ns | bind %.0f ns | userloop %.0f ns | wspbind/bind %.3f (%.3f-%.3f) | userloop/wspbind %.2f (%.2f-%.2f) | - -\n",
-			       k->name, n, sw.median, sb.median, su.median,
-			       srk.median, srk.min, srk.max, sru.median,
-			       sru.min, sru.max);
+			snprintf(label, sizeof(label), "threads %s x%d", k->name,
+				 n);
+			row_three(label, &f, "- -");
 			printf("json {\"case\":\"threads/%s/%d\",\"threads\":%d,\"unit\":\"ns/call\",\"reps\":%d,\"calls_per_thread\":%d,",
 			       k->name, n, n, opt.reps, calls);
-			json_stat("wspbind", sw, true);
-			json_stat("bind", sb, true);
-			json_stat("userloop", su, true);
-			printf("\"ratio\":{");
-			json_stat("wspbind/bind", srk, true);
-			json_stat("userloop/wspbind", sru, false);
-			printf("},\"target\":null,\"met\":null}\n");
+			json_three(&f);
+			printf("\"target\":null,\"met\":null}\n");
 			fflush(stdout);
 		}
 	}
