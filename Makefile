@@ -6,6 +6,7 @@
 #   make                 module and library for the running kernel
 #   make demo            boot a VM and show WSPBind at work
 #   make check           every check; last line "N passed, N failed"
+#   make bench           WSPBind against bind(2) in the VM (scripts/bench)
 
 KVER		?= $(shell uname -r)
 KDIR		?= /lib/modules/$(KVER)/build
@@ -25,7 +26,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest.h)))
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	install clean deps vm-module
+	install clean deps vm-module bench
 
 all: module lib
 
@@ -86,6 +87,15 @@ $(BUILD)/tests/lib_test32: lib/test/lib_test.c $(LIB_SRCS) lib/wspbind.h
 $(BUILD)/tests/wspbind_demo: lib/examples/wspbind_demo.c $(LIB_SRCS) lib/wspbind.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIB_SRCS) -lpthread
+
+# The benchmark that scripts/bench runs in the VM.
+$(BUILD)/bench/wspbind_bench: lib/bench/wspbind_bench.c $(LIB_SRCS) lib/wspbind.h \
+		uapi/linux/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIB_SRCS) -lpthread -lm
+
+bench:
+	scripts/bench --json $(BUILD)/bench/bench.json
 
 # The module for the kernel the VM boots.
 vm-module:

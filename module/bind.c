@@ -58,61 +58,131 @@ static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 	return 0;
 }
 
+/* One port-0 search. */
+struct wspbind_search {
+	struct socket *sock;
+	struct sockaddr_storage *addr;
+	int addrlen;
+	int may_bind_privileged;	/* -1 until asked */
+	u32 tried;			/* candidates looked at: its length */
+};
+
 /*
- * Port 0: try the range from a random start until a bind succeeds. The
- * socket's SO_REUSEADDR and SO_REUSEPORT are off while it searches, so
- * the port it gets is one no socket on an overlapping address holds, even
- * one that set the same options; they are back on once the search ends.
+ * May the caller bind a port below ip_unprivileged_port_start? Asked only
+ * when a candidate is one, and then once.
+ */
+static bool wspbind_may_bind_privileged(struct wspbind_search *s,
+					struct net *net)
+{
+	if (s->may_bind_privileged < 0)
+		s->may_bind_privileged =
+			ns_capable_noaudit(net->user_ns, CAP_NET_BIND_SERVICE);
+	return s->may_bind_privileged;
+}
+
+/*
+ * One candidate: -EADDRINUSE to go on to the next, anything else ends the
+ * search. @held is the class's bitmap, or NULL to look at the port alone.
+ */
+static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
+			    const unsigned long *held, u32 index)
+{
+	struct sock *sk = s->sock->sk;
+	struct net *net = sock_net(sk);
+	int err;
+
+	s->tried++;
+	if (inet_is_local_reserved_port(net, candidate))
+		return -EADDRINUSE;
+	if (inet_port_requires_bind_service(net, candidate) &&
+	    !wspbind_may_bind_privileged(s, net))
+		return -EADDRINUSE;
+
+	if (held ? !test_bit(index, held) :
+		   !wspbind_port_held(sk, candidate)) {
+		*wspbind_name_port(s->addr) = htons(candidate);
+		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
+		if (err != -EADDRINUSE)
+			return err;
+	}
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return -EADDRINUSE;
+}
+
+/*
+ * Port 0: bind a port of the range that no socket of the namespace holds,
+ * on any address: Winsock's ephemeral ports are unique on the machine,
+ * not per address. The range is walked once, in classes of ports that
+ * share a slot of the protocol's hash (for TCP, one class: the range), the
+ * first class and the start in each chosen at random. A held port costs a
+ * look at the hash, not a bind attempt; for UDP one walk of a slot serves
+ * its whole class. The socket's SO_REUSEADDR and SO_REUSEPORT are off
+ * while it binds, so a port taken since the look is refused and the walk
+ * goes on; they are back on once the search ends.
  */
 static int wspbind_bind_any_port(struct socket *sock,
 				 struct sockaddr_storage *addr, int addrlen)
 {
+	struct wspbind_search s = {
+		.sock = sock,
+		.addr = addr,
+		.addrlen = addrlen,
+		.may_bind_privileged = -1,
+	};
+	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
 	struct sock *sk = sock->sk;
-	struct net *net = sock_net(sk);
-	__be16 *port = wspbind_name_port(addr);
-	bool may_bind_privileged;
+	u32 span, stride, classes, seed, first, class, count, i, j, index;
 	unsigned char reuse, reuseport;
-	u16 low, high, candidate;
-	u32 start, i, span;
 	int err = -EADDRINUSE;
+	u16 low, high;
+	bool restore;
 
-	wspbind_net_range(net, &low, &high);
+	wspbind_net_range(sock_net(sk), &low, &high);
 	span = (u32)high - low + 1;
-	start = get_random_u32_below(span);
-	may_bind_privileged = ns_capable_noaudit(net->user_ns,
-						 CAP_NET_BIND_SERVICE);
+	stride = wspbind_held_stride(sk);
+	classes = min(stride, span);
+	/* One draw: the first class, and where each class's walk starts. */
+	seed = get_random_u32();
+	first = seed % classes;
 
-	lock_sock(sk);
-	reuse = sk->sk_reuse;
-	reuseport = sk->sk_reuseport;
-	sk->sk_reuse = SK_NO_REUSE;
-	sk->sk_reuseport = 0;
-	release_sock(sk);
-
-	for (i = 0; i < span; i++) {
-		candidate = wspbind_port_candidate(low, high, start, i);
-		if (inet_is_local_reserved_port(net, candidate))
-			continue;
-		if (!may_bind_privileged &&
-		    inet_port_requires_bind_service(net, candidate))
-			continue;
-
-		*port = htons(candidate);
-		err = wspbind_kernel_bind(sock, addr, addrlen);
-		if (err != -EADDRINUSE)
-			break;
-		if (fatal_signal_pending(current)) {
-			err = -EINTR;
-			break;
-		}
-		cond_resched();
+	/*
+	 * Most sockets set neither option, and then there is nothing to switch
+	 * off or back on: a first look without the lock tells.
+	 */
+	restore = sk->sk_reuse != SK_NO_REUSE || sk->sk_reuseport;
+	if (restore) {
+		lock_sock(sk);
+		reuse = sk->sk_reuse;
+		reuseport = sk->sk_reuseport;
+		sk->sk_reuse = SK_NO_REUSE;
+		sk->sk_reuseport = 0;
+		release_sock(sk);
 	}
-	*port = 0;
 
-	lock_sock(sk);
-	sk->sk_reuse = reuse;
-	sk->sk_reuseport = reuseport;
-	release_sock(sk);
+	for (j = 0; j < classes && err == -EADDRINUSE; j++) {
+		class = wspbind_class_index(classes, first, j);
+		count = wspbind_class_size(span, stride, class);
+		if (stride > 1)
+			wspbind_held_class(sk, low + class, stride, count,
+					   held);
+		for (i = 0; i < count && err == -EADDRINUSE; i++) {
+			index = wspbind_class_index(count, seed / classes, i);
+			err = wspbind_try_port(&s, wspbind_class_port(low, stride,
+								      class,
+								      index),
+					       stride > 1 ? held : NULL, index);
+		}
+	}
+	*wspbind_name_port(addr) = 0;
+
+	if (restore) {
+		lock_sock(sk);
+		sk->sk_reuse = reuse;
+		sk->sk_reuseport = reuseport;
+		release_sock(sk);
+	}
 
 	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
 	return err == -EADDRINUSE ? -ENOBUFS : err;
@@ -153,7 +223,8 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
 	struct socket *sock;
-	int addrlen, err;
+	struct fd f;
+	int addrlen;
 	u32 wsa;
 
 	/*
@@ -164,18 +235,27 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs))
 		return WSPBIND_WSAEACCES;
 
-	sock = sockfd_lookup(req->sockfd, &err);
-	if (!sock)
-		return wspbind_wsa_from_errno(err);
+	/*
+	 * As bind(2) takes its socket: fdget() holds a reference only when
+	 * another thread shares the fd table and so could close the fd.
+	 */
+	f = fdget(req->sockfd);
+	if (!wspbind_fd_file(f))
+		return WSPBIND_WSAENOTSOCK;
+	sock = sock_from_file(wspbind_fd_file(f));
+	if (!sock) {
+		wsa = WSPBIND_WSAENOTSOCK;
+		goto out_fdput;
+	}
 
 	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
 				 sock->sk->sk_protocol);
 	if (wsa)
-		goto out_put_sock;
+		goto out_fdput;
 
 	if (!wspbind_inflight_begin(&inflight, sock)) {
 		wsa = WSPBIND_WSAEINPROGRESS;
-		goto out_put_sock;
+		goto out_fdput;
 	}
 
 	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
@@ -183,7 +263,7 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 		wsa = wspbind_bind_socket(sock, &addr, addrlen, port);
 
 	wspbind_inflight_end(&inflight);
-out_put_sock:
-	sockfd_put(sock);
+out_fdput:
+	fdput(f);
 	return wsa;
 }

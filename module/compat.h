@@ -6,11 +6,15 @@
 #ifndef _WSPBIND_COMPAT_H
 #define _WSPBIND_COMPAT_H
 
+#include <linux/file.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/sysctl.h>
 #include <linux/version.h>
+#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/udp.h>
 
 /* 6.11 made the table handed to a proc handler const. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
@@ -44,6 +48,36 @@ static inline int wspbind_kernel_bind(struct socket *sock,
 	return kernel_bind(sock, (struct sockaddr_unsized *)addr, addrlen);
 #else
 	return kernel_bind(sock, (struct sockaddr *)addr, addrlen);
+#endif
+}
+
+/* 6.12 packed struct fd into one word, read through fd_file(). */
+static inline struct file *wspbind_fd_file(struct fd f)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return fd_file(f);
+#else
+	return f.file;
+#endif
+}
+
+/*
+ * TCP's bind hash: the namespace's own table or the global one (6.1 gave
+ * namespaces their own established hash, and this helper to find it).
+ */
+static inline struct inet_hashinfo *
+wspbind_tcp_hashinfo(const struct sock *sk)
+{
+	return tcp_or_dccp_get_hashinfo(sk);
+}
+
+/* 6.2 moved UDP's hash table from the protocol to the namespace. */
+static inline struct udp_table *wspbind_udp_table(const struct sock *sk)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return sock_net(sk)->ipv4.udp_table;
+#else
+	return sk->sk_prot->h.udp_table;
 #endif
 }
 

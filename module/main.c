@@ -15,6 +15,8 @@
 
 #define WSPBIND_BIND_SIZE_VER0	32
 #define WSPBIND_BIND_FLAGS	WSPBIND_BIND_WINSOCK_AF
+/* out_wsa_error, out_port and __reserved: what the kernel writes back */
+#define WSPBIND_BIND_ANSWER_SIZE	8
 
 module_param_named(allow_no_new_privs, wspbind_allow_no_new_privs, bool,
 		   0644);
@@ -36,6 +38,9 @@ static long wspbind_ioctl_bind(struct wspbind_bind __user *ureq)
 	BUILD_BUG_ON(sizeof(req) != WSPBIND_BIND_SIZE_VER0);
 	BUILD_BUG_ON(offsetofend(struct wspbind_bind, __reserved) !=
 		     sizeof(req));
+	BUILD_BUG_ON(sizeof(req) - offsetof(struct wspbind_bind,
+					    out_wsa_error) !=
+		     WSPBIND_BIND_ANSWER_SIZE);
 
 	if (get_user(usize, &ureq->size))
 		return -EFAULT;
@@ -46,14 +51,22 @@ static long wspbind_ioctl_bind(struct wspbind_bind __user *ureq)
 		return ret;
 	if (req.flags & ~WSPBIND_BIND_FLAGS || req.__reserved)
 		return -EINVAL;
-	/* An answer that could not be written back must not bind anything. */
-	if (put_user(0, &ureq->out_wsa_error) || put_user(0, &ureq->out_port))
+	/*
+	 * The answer is the struct's last 8 bytes, written whole (@__reserved
+	 * is known to be 0). One that could not be written back must not
+	 * bind anything.
+	 */
+	req.out_wsa_error = 0;
+	req.out_port = 0;
+	if (copy_to_user(&ureq->out_wsa_error, &req.out_wsa_error,
+			 WSPBIND_BIND_ANSWER_SIZE))
 		return -EFAULT;
 
 	req.out_wsa_error = wspbind_do_bind(&req, &port);
 	req.out_port = port;
 
-	if (copy_to_user(ureq, &req, sizeof(req)))
+	if (copy_to_user(&ureq->out_wsa_error, &req.out_wsa_error,
+			 WSPBIND_BIND_ANSWER_SIZE))
 		return -EFAULT;
 	return 0;
 }

@@ -201,20 +201,53 @@ u16 wspbind_range_high(u32 range)
 }
 
 /**
- * wspbind_port_candidate() - the @i-th port to try in a search
- * @low: first port of the range
- * @high: last port of the range, at least @low
- * @start: where the search starts, any value
- * @i: how many candidates came before
+ * wspbind_class_size() - how many ports of a range one class holds
+ * @span: the number of ports in the range, at least 1
+ * @stride: the number of classes, at least 1
+ * @class: which class, below @stride
  *
- * Walks the range once from a random start, wrapping at @high, so that
- * @i from 0 to @high - @low visits every port exactly once.
+ * The port search groups the range in @stride classes: class @class holds
+ * the ports low + @class, low + @class + @stride, ... up to the range's
+ * end, so that one look at a hash slot tells about a whole class. With
+ * @stride 1 the one class is the whole range.
+ *
+ * Return: the number of ports in the class, 0 when @class is past the
+ * range.
+ */
+u32 wspbind_class_size(u32 span, u32 stride, u32 class)
+{
+	return span / stride + (class < span % stride);
+}
+
+/**
+ * wspbind_class_index() - the @i-th position of a walk through a class
+ * @count: ports in the class, at least 1
+ * @start: where the walk starts, any value
+ * @i: how many positions came before, below @count
+ *
+ * Walks the class once from @start, wrapping at its end, so that @i from
+ * 0 to @count - 1 visits every position exactly once. One division: the
+ * search calls this for every candidate.
+ *
+ * Return: the position, below @count.
+ */
+u32 wspbind_class_index(u32 count, u32 start, u32 i)
+{
+	u32 index = start % count + i;
+
+	return index >= count ? index - count : index;
+}
+
+/**
+ * wspbind_class_port() - the port at a position of a class
+ * @low: first port of the range
+ * @stride: the number of classes
+ * @class: the class, below @stride
+ * @index: the position in the class, below wspbind_class_size()
  *
  * Return: the port.
  */
-u16 wspbind_port_candidate(u16 low, u16 high, u32 start, u32 i)
+u16 wspbind_class_port(u16 low, u32 stride, u32 class, u32 index)
 {
-	u32 span = (u32)high - low + 1;
-
-	return low + (start % span + i % span) % span;
+	return low + class + index * stride;
 }

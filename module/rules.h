@@ -27,6 +27,8 @@ bool wspbind_range_valid(int low, int high);
 u32 wspbind_range_pack(u16 low, u16 high);
 u16 wspbind_range_low(u32 range);
 u16 wspbind_range_high(u32 range);
-u16 wspbind_port_candidate(u16 low, u16 high, u32 start, u32 i);
+u32 wspbind_class_size(u32 span, u32 stride, u32 class);
+u32 wspbind_class_index(u32 count, u32 start, u32 i);
+u16 wspbind_class_port(u16 low, u32 stride, u32 class, u32 index);
 
 #endif /* _WSPBIND_RULES_H */

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct net;
+struct sock;
 struct socket;
 struct wspbind_bind;
 
@@ -26,6 +27,14 @@ struct wspbind_inflight {
 bool wspbind_inflight_begin(struct wspbind_inflight *entry,
 			    const struct socket *sock);
 void wspbind_inflight_end(struct wspbind_inflight *entry);
+
+/* inuse.c: ports held by any socket of the namespace */
+#define WSPBIND_CLASS_MAX	512	/* ports in a class of the search */
+
+u32 wspbind_held_stride(const struct sock *sk);
+void wspbind_held_class(const struct sock *sk, u16 first, u32 stride,
+			u32 count, unsigned long *held);
+bool wspbind_port_held(const struct sock *sk, u16 port);
 
 /* bind.c: the bind itself */
 extern bool wspbind_allow_no_new_privs;

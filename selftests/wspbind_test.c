@@ -1874,6 +1874,35 @@ TEST_F(bind, ephemeral_skips_busy)
 	close(b);
 }
 
+/*
+ * Winsock's port-0 ports are unique on the machine, not per address: a
+ * port another socket holds on an address that does not overlap this
+ * one's is not given for port 0, though it can still be asked for by
+ * number. (IPv6-only on the IPv6 side keeps the two addresses apart.)
+ */
+TEST_F(bind, ephemeral_unique_across_addresses)
+{
+	int other = other_family(variant->family);
+	int holder = new_socket(other, variant->type, 0);
+	int v6only = variant->family == AF_INET6 ? self->fd : holder;
+	int one = 1;
+	__u16 port;
+
+	ASSERT_LE(0, holder);
+	ASSERT_EQ(0, setsockopt(v6only, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, set_range("40000 40000"));
+	ASSERT_EQ(0, sys_bind(holder, other, ADDR_LOOPBACK, 40000));
+	EXPECT_EQ(WSPBIND_WSAENOBUFS,
+		  bind_addr(_metadata, self->dev, self->fd, variant->family,
+			    ADDR_LOOPBACK, 0, NULL));
+	EXPECT_EQ(0, sock_port(self->fd));
+	EXPECT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
+			       ADDR_LOOPBACK, 40000, &port));
+	EXPECT_EQ(40000, port);
+	close(holder);
+}
+
 TEST_F(bind, ephemeral_reserved_ports)
 {
 	__u16 port[2];

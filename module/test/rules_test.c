@@ -148,36 +148,73 @@ TEST(range_packing)
 	EXPECT_EQ(65535, wspbind_range_high(range));
 }
 
-/* Every start must visit every port of the range exactly once. */
-TEST(candidates_cover_the_range)
+/*
+ * For every stride (1 is the plain walk, 128 and 512 are UDP hash sizes)
+ * and start, the classes and the walks through them visit every port of
+ * the range exactly once, and a class holds only ports one stride apart.
+ */
+TEST(classes_cover_the_range)
 {
 	static const struct {
 		unsigned short low, high;
-		unsigned int start;
+		unsigned int stride, start;
 	} cases[] = {
-		{ 1024, 5000, 0 },
-		{ 1024, 5000, 3976 },
-		{ 1024, 5000, 0xffffffff },
-		{ 40000, 40000, 7 },
-		{ 1, 65535, 65534 },
-		{ 65534, 65535, 1 },
+		{ 1024, 5000, 1, 0 },
+		{ 1024, 5000, 1, 3976 },
+		{ 1024, 5000, 512, 0xffffffff },
+		{ 1024, 5000, 128, 77 },
+		{ 40000, 40000, 1, 7 },
+		{ 40000, 40001, 512, 3 },
+		{ 1, 65535, 1, 65534 },
+		{ 1, 65535, 128, 1 },
+		{ 65534, 65535, 256, 1 },
 	};
 	static unsigned char seen[65536];
-	unsigned int c, i, span;
+	unsigned int c, class, i, span, count, index, total;
 
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		memset(seen, 0, sizeof(seen));
 		span = cases[c].high - cases[c].low + 1;
-		for (i = 0; i < span; i++) {
-			unsigned short port = wspbind_port_candidate(
-				cases[c].low, cases[c].high, cases[c].start, i);
+		total = 0;
+		for (class = 0; class < cases[c].stride; class++) {
+			count = wspbind_class_size(span, cases[c].stride, class);
+			for (i = 0; i < count; i++) {
+				unsigned short port;
 
-			ASSERT_GE(port, cases[c].low);
-			ASSERT_LE(port, cases[c].high);
-			ASSERT_EQ(0, seen[port]) TH_LOG("port %u twice", port);
-			seen[port] = 1;
+				index = wspbind_class_index(count, cases[c].start, i);
+				ASSERT_LT(index, count);
+				port = wspbind_class_port(cases[c].low,
+							  cases[c].stride, class,
+							  index);
+				ASSERT_GE(port, cases[c].low);
+				ASSERT_LE(port, cases[c].high);
+				ASSERT_EQ(class, (port - cases[c].low) %
+						 cases[c].stride);
+				ASSERT_EQ(0, seen[port]) TH_LOG("port %u twice", port);
+				seen[port] = 1;
+				total++;
+			}
 		}
+		ASSERT_EQ(span, total);
 	}
+}
+
+/* A walk through a class starts where it is told and wraps at the end. */
+TEST(class_walk_order)
+{
+	EXPECT_EQ(3U, wspbind_class_index(5, 3, 0));
+	EXPECT_EQ(4U, wspbind_class_index(5, 3, 1));
+	EXPECT_EQ(0U, wspbind_class_index(5, 3, 2));
+	EXPECT_EQ(2U, wspbind_class_index(5, 8, 4));
+	EXPECT_EQ(0U, wspbind_class_index(1, 0xffffffff, 0));
+	EXPECT_EQ(65534U, wspbind_class_index(65535, 0xffffffff, 65534));
+	EXPECT_EQ(1034, wspbind_class_port(1024, 1, 0, 10));
+	EXPECT_EQ(1024 + 7 + 2 * 512, wspbind_class_port(1024, 512, 7, 2));
+	EXPECT_EQ(8U, wspbind_class_size(3977, 512, 0));
+	EXPECT_EQ(8U, wspbind_class_size(3977, 512, 392));
+	EXPECT_EQ(7U, wspbind_class_size(3977, 512, 393));
+	EXPECT_EQ(0U, wspbind_class_size(2, 512, 2));
+	EXPECT_EQ(3977U, wspbind_class_size(3977, 1, 0));
 }
 
 TEST_HARNESS_MAIN

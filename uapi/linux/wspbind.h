@@ -64,8 +64,9 @@
  *                            interface
  * WSPBIND_WSAEADDRINUSE      the address and port are in use, honouring
  *                            SO_REUSEADDR and SO_REUSEPORT as bind(2) does
- * WSPBIND_WSAENOBUFS         out of memory, or port 0 was asked for and no
- *                            port of the namespace's range is free
+ * WSPBIND_WSAENOBUFS         out of memory, or port 0 was asked for and
+ *                            every port of the namespace's range is held by
+ *                            a socket of the same protocol, on any address
  * WSPBIND_WSAEINTR           a fatal signal interrupted the port search
  * WSPBIND_WSAENETDOWN        the network stack answered ENETDOWN
  * ========================== ==============================================
@@ -117,8 +118,9 @@ enum wspbind_bind_flags {
  *	the bytes past %WSPBIND_NAME_MAX are ignored.
  * @name: user pointer to the address, a sockaddr_in or sockaddr_in6 whose
  *	first two bytes hold the family in host byte order. Port 0 asks for a
- *	free port from the network namespace's range,
- *	net.wspbind.ephemeral_port_range (default 1024-5000).
+ *	port from the network namespace's range,
+ *	net.wspbind.ephemeral_port_range (default 1024-5000), that no socket
+ *	of the same protocol holds on any address.
  * @out_wsa_error: 0 on success, otherwise a WSPBIND_WSAE* code
  * @out_port: the local port the socket is bound to, in host byte order;
  *	0 when @out_wsa_error is not 0
