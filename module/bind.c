@@ -7,6 +7,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/net.h>
+#include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/socket.h>
@@ -19,6 +20,7 @@
 
 #include "compat.h"
 #include "rules.h"
+#include "trace.h"
 #include "wspbind.h"
 
 bool wspbind_allow_no_new_privs;
@@ -63,9 +65,11 @@ static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
  * socket's SO_REUSEADDR and SO_REUSEPORT are off while it searches, so
  * the port it gets is one no socket on an overlapping address holds, even
  * one that set the same options; they are back on once the search ends.
+ * Every candidate it tries to bind adds one to *@probes.
  */
 static int wspbind_bind_any_port(struct socket *sock,
-				 struct sockaddr_storage *addr, int addrlen)
+				 struct sockaddr_storage *addr, int addrlen,
+				 u32 *probes)
 {
 	struct sock *sk = sock->sk;
 	struct net *net = sock_net(sk);
@@ -98,6 +102,7 @@ static int wspbind_bind_any_port(struct socket *sock,
 			continue;
 
 		*port = htons(candidate);
+		(*probes)++;
 		err = wspbind_kernel_bind(sock, addr, addrlen);
 		if (err != -EADDRINUSE)
 			break;
@@ -118,20 +123,22 @@ static int wspbind_bind_any_port(struct socket *sock,
 	return err == -EADDRINUSE ? -ENOBUFS : err;
 }
 
-/* Bind a socket that passed every check. */
+/* Bind a socket that passed every check; @ev learns of a port-0 search. */
 static u32 wspbind_bind_socket(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
-			       u16 *port)
+			       u16 *port, struct wspbind_event *ev)
 {
 	int err;
 
 	if (READ_ONCE(inet_sk(sock->sk)->inet_num))
 		return WSPBIND_WSAEINVAL;
 
-	if (*wspbind_name_port(addr))
+	if (*wspbind_name_port(addr)) {
 		err = wspbind_kernel_bind(sock, addr, addrlen);
-	else
-		err = wspbind_bind_any_port(sock, addr, addrlen);
+	} else {
+		ev->searched = true;
+		err = wspbind_bind_any_port(sock, addr, addrlen, &ev->probes);
+	}
 	if (err)
 		return wspbind_wsa_from_errno(err);
 
@@ -139,17 +146,30 @@ static u32 wspbind_bind_socket(struct socket *sock,
 	return 0;
 }
 
+/* Tell the tracepoint and @net's counters what one WSPBind did. */
+static void wspbind_report(struct net *net, struct wspbind_event *ev,
+			   u32 wsa, u16 port)
+{
+	ev->wsa = wsa;
+	ev->port = wsa ? 0 : port;
+	trace_wspbind_bind(ev);
+	wspbind_count_bind(net, ev);
+}
+
 /**
  * wspbind_do_bind() - perform one WSPBind
  * @req: the request, already checked for size, flags and reserved fields
  * @port: where the bound port goes, in host byte order, on success
  *
- * Looks the socket up once and holds it for the whole call.
+ * Looks the socket up once and holds it for the whole call. Every call is
+ * reported to the tracepoint and counted in the socket's network namespace,
+ * or the caller's when there is no socket.
  *
  * Return: 0 on success, otherwise a WSPBIND_WSAE* code.
  */
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 {
+	struct wspbind_event ev = { .family = AF_UNSPEC };
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
 	struct socket *sock;
@@ -161,12 +181,18 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	 * module cannot call; a sandboxed caller must not gain a way around
 	 * its rules.
 	 */
-	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs))
-		return WSPBIND_WSAEACCES;
+	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs)) {
+		wsa = WSPBIND_WSAEACCES;
+		goto out_report;
+	}
 
 	sock = sockfd_lookup(req->sockfd, &err);
-	if (!sock)
-		return wspbind_wsa_from_errno(err);
+	if (!sock) {
+		wsa = wspbind_wsa_from_errno(err);
+		goto out_report;
+	}
+	ev.family = sock->sk->sk_family;
+	ev.type = sock->type;
 
 	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
 				 sock->sk->sk_protocol);
@@ -179,11 +205,19 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	}
 
 	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
-	if (!wsa)
-		wsa = wspbind_bind_socket(sock, &addr, addrlen, port);
+	if (!wsa) {
+		ev.req_port = ntohs(*wspbind_name_port(&addr));
+		wsa = wspbind_bind_socket(sock, &addr, addrlen, port, &ev);
+	}
 
 	wspbind_inflight_end(&inflight);
 out_put_sock:
+	/* While the socket, and so its namespace, is held. */
+	wspbind_report(sock_net(sock->sk), &ev, wsa, *port);
 	sockfd_put(sock);
+	return wsa;
+
+out_report:
+	wspbind_report(current->nsproxy->net_ns, &ev, wsa, 0);
 	return wsa;
 }
