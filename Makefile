@@ -7,6 +7,7 @@
 #   make demo            boot a VM and show WSPBind at work
 #   make check           every check; last line "N passed, N failed"
 #   make bench           WSPBind against bind(2) in the VM (scripts/bench)
+#   make install         see install.mk (DESTDIR, PREFIX, ...)
 
 KVER		?= $(shell uname -r)
 KDIR		?= /lib/modules/$(KVER)/build
@@ -18,6 +19,8 @@ VM_KVER		= $(shell scripts/fetch-kernel --release)
 
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Iuapi -Ilib -Imodule
 LIB_SONAME	:= libwspbind.so.0
+# One version for the module, the library and the packages: dkms.conf's.
+VERSION		:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 
 LIB_SRCS	:= lib/wspbind.c
 SELFTEST_SRCS	:= selftests/wspbind_test.c
@@ -26,7 +29,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest.h)))
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	install clean deps vm-module bench
+	clean deps vm-module bench
 
 all: module lib
 
@@ -47,13 +50,13 @@ lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 
 $(BUILD)/lib/%.o: lib/%.c lib/wspbind.h uapi/linux/wspbind.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
 $(BUILD)/lib/libwspbind.a: $(BUILD)/lib/wspbind.o
 	$(AR) rcs $@ $^
 
 $(BUILD)/lib/$(LIB_SONAME): $(BUILD)/lib/wspbind.o
-	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^
 	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwspbind.so
 
 # The selftests and the programs that run in the VM are static: the VM's
@@ -108,11 +111,7 @@ demo: deps
 check:
 	scripts/check
 
-# The module into /lib/modules/$(KVER)/updates, where it wins over any
-# in-tree module of the same name.
-install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KVER)
+include install.mk
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

@@ -7,6 +7,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/net.h>
+#include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/socket.h>
@@ -19,6 +20,7 @@
 
 #include "compat.h"
 #include "rules.h"
+#include "trace.h"
 #include "wspbind.h"
 
 bool wspbind_allow_no_new_privs;
@@ -123,7 +125,8 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
  * goes on; they are back on once the search ends.
  */
 static int wspbind_bind_any_port(struct socket *sock,
-				 struct sockaddr_storage *addr, int addrlen)
+				 struct sockaddr_storage *addr, int addrlen,
+				 u32 *tried)
 {
 	struct wspbind_search s = {
 		.sock = sock,
@@ -184,6 +187,7 @@ static int wspbind_bind_any_port(struct socket *sock,
 		release_sock(sk);
 	}
 
+	*tried = s.tried;
 	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
 	return err == -EADDRINUSE ? -ENOBUFS : err;
 }
@@ -191,17 +195,19 @@ static int wspbind_bind_any_port(struct socket *sock,
 /* Bind a socket that passed every check. */
 static u32 wspbind_bind_socket(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
-			       u16 *port)
+			       u16 *port, struct wspbind_event *ev)
 {
 	int err;
 
 	if (READ_ONCE(inet_sk(sock->sk)->inet_num))
 		return WSPBIND_WSAEINVAL;
 
-	if (*wspbind_name_port(addr))
+	if (*wspbind_name_port(addr)) {
 		err = wspbind_kernel_bind(sock, addr, addrlen);
-	else
-		err = wspbind_bind_any_port(sock, addr, addrlen);
+	} else {
+		ev->searched = true;
+		err = wspbind_bind_any_port(sock, addr, addrlen, &ev->probes);
+	}
 	if (err)
 		return wspbind_wsa_from_errno(err);
 
@@ -209,22 +215,34 @@ static u32 wspbind_bind_socket(struct socket *sock,
 	return 0;
 }
 
+/* Tell the tracepoint and @net's counters what one WSPBind did. */
+static void wspbind_report(struct net *net, struct wspbind_event *ev,
+			   u32 wsa, u16 port)
+{
+	ev->wsa = wsa;
+	ev->port = wsa ? 0 : port;
+	trace_wspbind_bind(ev);
+	wspbind_count_bind(net, ev);
+}
+
 /**
  * wspbind_do_bind() - perform one WSPBind
  * @req: the request, already checked for size, flags and reserved fields
  * @port: where the bound port goes, in host byte order, on success
  *
- * Looks the socket up once and holds it for the whole call.
+ * Looks the socket up once and holds that reference for the whole call.
+ * Every call is reported to the tracepoint and counted in the socket's
+ * network namespace, or the caller's when there is no socket.
  *
  * Return: 0 on success, otherwise a WSPBIND_WSAE* code.
  */
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 {
+	struct wspbind_event ev = { .family = AF_UNSPEC };
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
 	struct socket *sock;
-	struct fd f;
-	int addrlen;
+	int addrlen, err;
 	u32 wsa;
 
 	/*
@@ -232,38 +250,43 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	 * module cannot call; a sandboxed caller must not gain a way around
 	 * its rules.
 	 */
-	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs))
-		return WSPBIND_WSAEACCES;
-
-	/*
-	 * As bind(2) takes its socket: fdget() holds a reference only when
-	 * another thread shares the fd table and so could close the fd.
-	 */
-	f = fdget(req->sockfd);
-	if (!wspbind_fd_file(f))
-		return WSPBIND_WSAENOTSOCK;
-	sock = sock_from_file(wspbind_fd_file(f));
-	if (!sock) {
-		wsa = WSPBIND_WSAENOTSOCK;
-		goto out_fdput;
+	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs)) {
+		wsa = WSPBIND_WSAEACCES;
+		goto out_report;
 	}
+
+	sock = sockfd_lookup(req->sockfd, &err);
+	if (!sock) {
+		wsa = wspbind_wsa_from_errno(err);
+		goto out_report;
+	}
+	ev.family = sock->sk->sk_family;
+	ev.type = sock->type;
 
 	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
 				 sock->sk->sk_protocol);
 	if (wsa)
-		goto out_fdput;
+		goto out_put_sock;
 
 	if (!wspbind_inflight_begin(&inflight, sock)) {
 		wsa = WSPBIND_WSAEINPROGRESS;
-		goto out_fdput;
+		goto out_put_sock;
 	}
 
 	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
-	if (!wsa)
-		wsa = wspbind_bind_socket(sock, &addr, addrlen, port);
+	if (!wsa) {
+		ev.req_port = ntohs(*wspbind_name_port(&addr));
+		wsa = wspbind_bind_socket(sock, &addr, addrlen, port, &ev);
+	}
 
 	wspbind_inflight_end(&inflight);
-out_fdput:
-	fdput(f);
+out_put_sock:
+	/* While the socket, and so its namespace, is held. */
+	wspbind_report(sock_net(sock->sk), &ev, wsa, *port);
+	sockfd_put(sock);
+	return wsa;
+
+out_report:
+	wspbind_report(current->nsproxy->net_ns, &ev, wsa, 0);
 	return wsa;
 }

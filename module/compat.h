@@ -6,7 +6,6 @@
 #ifndef _WSPBIND_COMPAT_H
 #define _WSPBIND_COMPAT_H
 
-#include <linux/file.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/sysctl.h>
@@ -48,16 +47,6 @@ static inline int wspbind_kernel_bind(struct socket *sock,
 	return kernel_bind(sock, (struct sockaddr_unsized *)addr, addrlen);
 #else
 	return kernel_bind(sock, (struct sockaddr *)addr, addrlen);
-#endif
-}
-
-/* 6.12 packed struct fd into one word, read through fd_file(). */
-static inline struct file *wspbind_fd_file(struct fd f)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	return fd_file(f);
-#else
-	return f.file;
 #endif
 }
 

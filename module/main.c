@@ -117,14 +117,19 @@ static int __init wspbind_init(void)
 	ret = wspbind_netns_init();
 	if (ret)
 		return ret;
+	ret = wspbind_counters_init();
+	if (ret)
+		goto out_netns_exit;
 
 	if (wspbind_group)
 		wspbind_misc.mode = 0666;
 	ret = misc_register(&wspbind_misc);
 	if (ret)
-		goto out_netns_exit;
+		goto out_counters_exit;
 	return 0;
 
+out_counters_exit:
+	wspbind_counters_exit();
 out_netns_exit:
 	wspbind_netns_exit();
 	return ret;
@@ -133,6 +138,7 @@ out_netns_exit:
 static void __exit wspbind_exit(void)
 {
 	misc_deregister(&wspbind_misc);
+	wspbind_counters_exit();
 	wspbind_netns_exit();
 }
 

@@ -36,6 +36,22 @@ void wspbind_held_class(const struct sock *sk, u16 first, u32 stride,
 			u32 count, unsigned long *held);
 bool wspbind_port_held(const struct sock *sk, u16 port);
 
+/* What one WSPBind did: for the tracepoint (trace.h) and the counters. */
+struct wspbind_event {
+	u16 family;		/* the socket's; AF_UNSPEC without a socket */
+	u16 type;		/* the socket's; 0 without a socket */
+	u16 req_port;		/* the port asked for; 0 before the name is read */
+	u16 port;		/* the port bound; 0 on failure */
+	u32 wsa;		/* 0 or a WSPBIND_WSAE* code */
+	u32 probes;		/* ports the port-0 search looked at */
+	bool searched;		/* a port-0 search ran */
+};
+
+/* counters.c: per-namespace counters in /proc/net/wspbind */
+int wspbind_counters_init(void);
+void wspbind_counters_exit(void);
+void wspbind_count_bind(struct net *net, const struct wspbind_event *ev);
+
 /* bind.c: the bind itself */
 extern bool wspbind_allow_no_new_privs;
 

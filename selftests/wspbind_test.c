@@ -2858,24 +2858,4 @@ TEST_F(landlock, device_bypasses_with_allow_no_new_privs)
 	EXPECT_EQ(LL_DENIED_PORT, job->bound);
 }
 
-/*
- * Older harnesses run the test body even when FIXTURE_SETUP skips, so a
- * missing device or missing rights skip the whole program here.
- */
-int main(int argc, char **argv)
-{
-	int dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-	int err = errno;
-
-	if (dev < 0) {
-		ksft_print_header();
-		ksft_exit_skip("cannot open %s: %s (is the wspbind module loaded?)\n",
-			       DEV_PATH, strerror(err));
-	}
-	close(dev);
-	if (geteuid()) {
-		ksft_print_header();
-		ksft_exit_skip("needs root\n");
-	}
-	return test_harness_run(argc, argv);
-}
+#include "wspbind_main.h"

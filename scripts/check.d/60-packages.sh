@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # $top, $build, $logs, $kver: set by scripts/check
+# Part of scripts/check: wspbind as it is shipped. make install and
+# uninstall into a staging tree; the Debian packages built, checked with
+# lintian and installed on this machine with dpkg -i; DKMS's module for
+# every kernel header set on the machine; a program built with pkg-config
+# against the installed packages, run in the VM with DKMS's module beside
+# the tracepoint and counter tests; then the packages purged, leaving the
+# machine as it was.
+
+pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+pkg_arch=$(dpkg --print-architecture)
+pkg_names=(wspbind-dkms libwspbind-dev libwspbind0)
+pkg_debs=("$build/pkg/wspbind-dkms_${pkg_version}_all.deb"
+	  "$build/pkg/libwspbind-dev_${pkg_version}_$pkg_arch.deb"
+	  "$build/pkg/libwspbind0_${pkg_version}_$pkg_arch.deb")
+
+# install_staged: make install with DESTDIR and PREFIX puts exactly the
+# expected files in place, the library with its soname; make uninstall
+# takes them all away again.
+install_staged() {
+	local dest="$build/stage" want got
+
+	rm -rf "$dest"
+	# Another part may have left Kbuild output for another kernel.
+	make -s -C "/lib/modules/$kver/build" M="$top" clean &&
+	make install DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
+	want=$(printf '%s\n' "lib/modules/$kver/updates/wspbind.ko" \
+		usr/include/linux/wspbind.h usr/include/wspbind.h \
+		usr/lib/libwspbind.a usr/lib/libwspbind.so \
+		usr/lib/libwspbind.so.0 usr/lib/modules-load.d/wspbind.conf \
+		usr/lib/pkgconfig/wspbind.pc \
+		usr/lib/udev/rules.d/60-wspbind.rules \
+		usr/share/man/man3/WSPBind.3)
+	got=$(cd "$dest" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
+	diff <(echo "$want") <(echo "$got") || return
+	readelf -d "$dest/usr/lib/libwspbind.so.0" |
+		grep -F '(SONAME)' | grep -qF '[libwspbind.so.0]' || return
+	[ "$(readlink "$dest/usr/lib/libwspbind.so")" = libwspbind.so.0 ] ||
+		return
+	PKG_CONFIG_PATH="$dest/usr/lib/pkgconfig" \
+		pkg-config --modversion wspbind | grep -qx "$pkg_version" || return
+	make uninstall DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
+	got=$(cd "$dest" && find . ! -type d)
+	[ -z "$got" ] || { echo "left after uninstall: $got"; return 1; }
+}
+
+# pkg_purge: purge the packages; nothing of them, and none of DKMS's
+# builds of the module, may stay behind.
+pkg_purge() {
+	local left
+
+	dpkg --purge "${pkg_names[@]}" || return
+	left=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
+		"${pkg_names[@]}" 2>/dev/null | grep -v ' pn *$')
+	left+=$(ls -d /usr/src/wspbind-* /var/lib/dkms/wspbind \
+		/lib/modules/*/updates/dkms/wspbind.ko* 2>/dev/null)
+	[ -z "$left" ] || { echo "left after purge: $left"; return 1; }
+}
+
+# header_sets: "KVER KDIR" for every kernel header set on the machine:
+# those installed as /lib/modules/KVER/build, for which the package's DKMS
+# hook builds and installs the module, and those fetch-kernel --headers
+# unpacked into the cache ($WSPBIND_CACHE/headers/KVER), which are not
+# installed, so the check asks DKMS to build for them.
+header_sets() {
+	local mk k cache=${WSPBIND_CACHE:-/var/cache/wspbind}
+
+	for mk in /lib/modules/*/build/Makefile; do
+		[ -e "$mk" ] || continue
+		k=${mk#/lib/modules/}
+		k=${k%%/*}
+		printf '%s %s\n' "$k" "/lib/modules/$k/build"
+	done
+	for mk in "$cache"/headers/*/usr/src/linux-headers-*/Makefile; do
+		[ -e "$mk" ] || continue
+		k=${mk%/Makefile}
+		k=${k##*/linux-headers-}
+		[ -f "$cache/headers/$k/.unpacked" ] || continue
+		[ ! -e "/lib/modules/$k/build/Makefile" ] || continue
+		printf '%s %s\n' "$k" "${mk%/Makefile}"
+	done
+}
+
+# dkms_module KVER: DKMS's module for KVER, installed or built only.
+dkms_module() {
+	if [ -e "/lib/modules/$1/build/Makefile" ]; then
+		echo "/lib/modules/$1/updates/dkms/wspbind.ko"
+	else
+		echo "/var/lib/dkms/wspbind/$pkg_version/$1/$(uname -m)/module/wspbind.ko"
+	fi
+}
+
+# dkms_built KVER KDIR: DKMS holds a module for KVER, built for KVER;
+# installed, when KVER's headers are.
+dkms_built() {
+	local ko state
+
+	ko=$(dkms_module "$1")
+	if [ "$2" = "/lib/modules/$1/build" ]; then
+		state=installed
+	else
+		state=built
+		dkms build "wspbind/$pkg_version" -k "$1" \
+			--kernelsourcedir "$2" || return
+	fi
+	dkms status "wspbind/$pkg_version" -k "$1"
+	dkms status "wspbind/$pkg_version" -k "$1" | grep -q ": $state\$" ||
+		return
+	modinfo -F vermagic "$ko"
+	modinfo -F vermagic "$ko" | grep -q "^$1 " || return
+}
+
+# pkg_program OUT: lib/test/pkg_test.c built as a user of the installed
+# packages builds, linked to their libwspbind.so.0.
+pkg_program() {
+	# shellcheck disable=SC2046 # pkg-config's words are separate flags
+	cc -Wall -Wextra -Werror -O2 -o "$1" lib/test/pkg_test.c \
+		$(pkg-config --cflags --libs wspbind) || return
+	readelf -d "$1" | grep -F '(NEEDED)' | grep -F '[libwspbind.so.0]'
+}
+
+# pkg_vm KVER: one boot of KVER with DKMS's module runs the pkg-config
+# program and the tracepoint and counter tests; each counts as TAP.
+pkg_vm() {
+	local k=$1 out="$logs/vm-dkms-$1.out" name script=""
+
+	for name in pkg_test wspbind_observe_test; do
+		script+="echo '=== begin $name ==='; ./$name; echo '=== end $name ===';"
+	done
+	if WSPBIND_LOG_DIR=$logs scripts/vm-run --kernel "$k" \
+		--module "$(dkms_module "$k")" --add "$build/pkg/pkg_test" \
+		--add "$build/selftests/wspbind_observe_test" \
+		-- sh -c "$script" >"$out" 2>&1; then
+		ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
+	else
+		not_ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
+		grep '^vm-run' "$out" | sed 's/^/#   /'
+	fi
+	for name in pkg_test wspbind_observe_test; do
+		section "$out" "$name" >"$logs/dkms-$k-$name.tap"
+		count_tap "dkms $k: $name" "$logs/dkms-$k-$name.tap"
+	done
+}
+
+step "make install and uninstall with DESTDIR and PREFIX" install_staged
+
+# A run that stopped half way may have left the packages installed.
+pkg_purge >/dev/null 2>&1
+# What installing the packages adds beside them, to take away after the
+# purge unless it was there before: the group, and depmod's indexes in
+# /lib/modules/RELEASE of kernels that only have their headers installed.
+pkg_group_existed=false
+getent group wspbind >/dev/null && pkg_group_existed=true
+pkg_depmod_before=$(ls -d /lib/modules/*/modules.* 2>/dev/null)
+
+if step "packages build (dpkg-buildpackage -us -uc -b)" \
+	scripts/build-packages "$build/pkg"; then
+	step "lintian finds no error or warning" lintian --fail-on error,warning \
+		"$build/pkg/wspbind_${pkg_version}_$pkg_arch.changes"
+	if step "packages install (dpkg -i)" dpkg -i "${pkg_debs[@]}"; then
+		mapfile -t pkg_sets < <(header_sets)
+		printf '# kernel header set: %s\n' "${pkg_sets[@]}"
+		printf '%s\n' "${pkg_sets[@]}" | grep -q "^$kver " ||
+			not_ok "the VM kernel's headers ($kver) are installed"
+		step "a program builds with pkg-config --cflags --libs wspbind" \
+			pkg_program "$build/pkg/pkg_test"
+		for set in "${pkg_sets[@]}"; do
+			# shellcheck disable=SC2086 # "KVER KDIR"
+			step "DKMS built the module for ${set%% *}" dkms_built $set &&
+				pkg_vm "${set%% *}"
+		done
+	fi
+	step "packages purge, leaving nothing behind" pkg_purge
+	$pkg_group_existed || groupdel wspbind 2>/dev/null
+	for f in /lib/modules/*/modules.*; do
+		[ -e "$f" ] || continue
+		grep -qxF "$f" <<<"$pkg_depmod_before" || rm -f "$f"
+	done
+fi

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for what the wspbind module reports about its binds: the
+ * tracepoint wspbind:wspbind_bind and the per-network-namespace counters
+ * in /proc/net/wspbind.
+ *
+ * Each test runs in a network namespace of its own, so its counters start
+ * at zero and its ports are free; the tracepoint is read through a tracefs
+ * instance of its own, filtered on the test's pid, so other tracers and
+ * other binds do not disturb it. Binds are to the wildcard address: no
+ * packet is ever sent.
+ *
+ * Needs root and the wspbind module loaded.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <linux/wspbind.h>
+
+#include "kselftest_harness.h"
+
+#define DEV_PATH	"/dev/wspbind"
+#define COUNTERS_PATH	"/proc/net/wspbind"
+#define RANGE_SYSCTL	"/proc/sys/net/wspbind/ephemeral_port_range"
+#define TRACEFS		"/sys/kernel/tracing"
+
+#define FIXED_PORT	34567
+#define SEARCH_PORT	20000	/* the whole range of the tests' namespaces */
+#define NOBODY		65534
+
+/* The counters, in the order /proc/net/wspbind lists them. */
+enum counter {
+	C_BINDS, C_SUCCESSES, C_SEARCHES, C_PROBES,
+	C_WSAEINTR, C_WSAEACCES, C_WSAEFAULT, C_WSAEINVAL, C_WSAEINPROGRESS,
+	C_WSAENOTSOCK, C_WSAEOPNOTSUPP, C_WSAEAFNOSUPPORT, C_WSAEADDRINUSE,
+	C_WSAEADDRNOTAVAIL, C_WSAENETDOWN, C_WSAENOBUFS,
+	NR_COUNTERS
+};
+
+static const char * const counter_names[NR_COUNTERS] = {
+	"binds", "successes", "searches", "probes",
+	"WSAEINTR", "WSAEACCES", "WSAEFAULT", "WSAEINVAL", "WSAEINPROGRESS",
+	"WSAENOTSOCK", "WSAEOPNOTSUPP", "WSAEAFNOSUPPORT", "WSAEADDRINUSE",
+	"WSAEADDRNOTAVAIL", "WSAENETDOWN", "WSAENOBUFS",
+};
+
+struct counters {
+	unsigned long v[NR_COUNTERS];
+};
+
+/*
+ * Reads @path into @c. Returns 0, -errno, or -EPROTO when the file does
+ * not list exactly the counters above, in that order.
+ */
+static int counters_read(const char *path, struct counters *c)
+{
+	char name[32];
+	int i, n, ret = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	for (i = 0; i < NR_COUNTERS && !ret; i++) {
+		n = fscanf(f, "%31s %lu\n", name, &c->v[i]);
+		if (n != 2 || strcmp(name, counter_names[i]))
+			ret = -EPROTO;
+	}
+	if (!ret && fgetc(f) != EOF)
+		ret = -EPROTO;
+	fclose(f);
+	return ret;
+}
+
+static void expect_same(struct __test_metadata *_metadata,
+			const struct counters *want, const struct counters *got,
+			const char *whose)
+{
+	int i;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		const char *name = counter_names[i];
+
+		EXPECT_EQ(want->v[i], got->v[i])
+			TH_LOG("%s counter %s", whose, name ? name : "?");
+	}
+}
+
+static void expect_counters(struct __test_metadata *_metadata,
+			    const struct counters *want)
+{
+	struct counters got;
+
+	ASSERT_EQ(0, counters_read(COUNTERS_PATH, &got));
+	expect_same(_metadata, want, &got, "our");
+}
+
+static int write_file(const char *path, const char *val)
+{
+	ssize_t len = strlen(val), n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n == len ? 0 : n < 0 ? n : -EIO;
+}
+
+/*
+ * A network namespace of our own whose port-0 range is the one port
+ * SEARCH_PORT: the first search takes it, the second finds it taken.
+ */
+static int enter_test_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return write_file(RANGE_SYSCTL, "20000 20000");
+}
+
+/* The wildcard address of @family at @port, and its length. */
+static socklen_t any_addr(struct sockaddr_storage *ss, int family, int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	if (family == AF_INET) {
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+		return sizeof(struct sockaddr_in);
+	}
+	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return sizeof(struct sockaddr_in6);
+}
+
+/* WSPBIND_IOC_BIND with Linux family numbers: -errno or the WSA code. */
+static int wsp_bind_len(int dev, int fd, int family, int port, int namelen)
+{
+	struct sockaddr_storage ss;
+	struct wspbind_bind req = {
+		.size = sizeof(req),
+		.sockfd = fd,
+		.name = (uintptr_t)&ss,
+	};
+
+	any_addr(&ss, family, port);
+	req.namelen = namelen;
+	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
+		return -errno;
+	return req.out_wsa_error;
+}
+
+static int wsp_bind(int dev, int fd, int family, int port)
+{
+	struct sockaddr_storage ss;
+
+	return wsp_bind_len(dev, fd, family, port, any_addr(&ss, family, 0));
+}
+
+/* One failing and one succeeding bind of each kind the counters split. */
+struct bind_seq {
+	const char *line;	/* the tracepoint's fields, for the trace test */
+	int wsa;
+};
+
+/*
+ * Seven binds on sockets of @family and @type, in the namespace we are
+ * in: a fixed port and the same port again, a search that gets
+ * SEARCH_PORT and one that finds no port left, a socket already bound, a
+ * file that is no socket, a name too short. Returns how many gave the
+ * expected answer. Each bind's WSA code goes to @wsa.
+ */
+#define SEQ_LEN 7
+static int run_sequence(int dev, int family, int type, int wsa[SEQ_LEN])
+{
+	static const int want[SEQ_LEN] = {
+		0, WSPBIND_WSAEADDRINUSE, 0, WSPBIND_WSAENOBUFS,
+		WSPBIND_WSAEINVAL, WSPBIND_WSAENOTSOCK, WSPBIND_WSAEFAULT,
+	};
+	int fd[4], notsock, i, good = 0;
+
+	for (i = 0; i < 4; i++)
+		fd[i] = socket(family, type | SOCK_CLOEXEC, 0);
+	notsock = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	wsa[0] = wsp_bind(dev, fd[0], family, FIXED_PORT);
+	wsa[1] = wsp_bind(dev, fd[1], family, FIXED_PORT);
+	wsa[2] = wsp_bind(dev, fd[2], family, 0);
+	wsa[3] = wsp_bind(dev, fd[3], family, 0);
+	wsa[4] = wsp_bind(dev, fd[0], family, FIXED_PORT);
+	wsa[5] = wsp_bind(dev, notsock, family, FIXED_PORT);
+	wsa[6] = wsp_bind_len(dev, fd[1], family, FIXED_PORT, 4);
+
+	for (i = 0; i < SEQ_LEN; i++)
+		good += wsa[i] == want[i];
+	for (i = 0; i < 4; i++)
+		close(fd[i]);
+	close(notsock);
+	return good;
+}
+
+/* What run_sequence() leaves in a fresh namespace's counters. */
+static void sequence_counters(struct counters *c, int times)
+{
+	memset(c, 0, sizeof(*c));
+	c->v[C_BINDS] = SEQ_LEN * times;
+	c->v[C_SUCCESSES] = 2 * times;
+	c->v[C_SEARCHES] = 2 * times;
+	c->v[C_PROBES] = 2 * times;	/* one port each */
+	c->v[C_WSAEADDRINUSE] = times;
+	c->v[C_WSAENOBUFS] = times;
+	c->v[C_WSAEINVAL] = times;
+	c->v[C_WSAENOTSOCK] = times;
+	c->v[C_WSAEFAULT] = times;
+}
+
+/*
+ * A child process for what cannot be undone in the test process (another
+ * namespace, another user): @fn's exit status comes back.
+ */
+static int run_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(observe) {
+	int dev;
+};
+
+FIXTURE_VARIANT(observe) {
+	int family;
+	int type;
+	const char *names;	/* as the tracepoint prints them */
+};
+
+FIXTURE_VARIANT_ADD(observe, ip4_tcp) {
+	.family = AF_INET,
+	.type = SOCK_STREAM,
+	.names = "family=AF_INET type=SOCK_STREAM",
+};
+
+FIXTURE_VARIANT_ADD(observe, ip4_udp) {
+	.family = AF_INET,
+	.type = SOCK_DGRAM,
+	.names = "family=AF_INET type=SOCK_DGRAM",
+};
+
+FIXTURE_VARIANT_ADD(observe, ip6_tcp) {
+	.family = AF_INET6,
+	.type = SOCK_STREAM,
+	.names = "family=AF_INET6 type=SOCK_STREAM",
+};
+
+FIXTURE_VARIANT_ADD(observe, ip6_udp) {
+	.family = AF_INET6,
+	.type = SOCK_DGRAM,
+	.names = "family=AF_INET6 type=SOCK_DGRAM",
+};
+
+FIXTURE_SETUP(observe)
+{
+	int ret;
+
+	self->dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0)
+		SKIP(return, "cannot open " DEV_PATH " (is the module loaded?)");
+	ret = enter_test_netns();
+	ASSERT_EQ(0, ret) TH_LOG("test namespace: %s", strerror(-ret));
+}
+
+/* A tracefs instance of the test's own, under a private mount of tracefs. */
+static char instance[64];
+
+FIXTURE_TEARDOWN(observe)
+{
+	/* Instances are global, whatever the mount namespace. */
+	if (instance[0])
+		rmdir(instance);
+	if (self->dev >= 0)
+		close(self->dev);
+}
+
+/* A new namespace's counters are all there, all zero, and 0400 root. */
+TEST_F(observe, counters_start_at_zero)
+{
+	struct counters zero = { };
+	struct stat st;
+
+	ASSERT_EQ(0, stat(COUNTERS_PATH, &st));
+	EXPECT_EQ((mode_t)(S_IFREG | 0400), st.st_mode);
+	EXPECT_EQ((uid_t)0, st.st_uid);
+	expect_counters(_metadata, &zero);
+}
+
+TEST_F(observe, counters_count_each_answer)
+{
+	struct counters want;
+	int wsa[SEQ_LEN];
+
+	ASSERT_EQ(SEQ_LEN, run_sequence(self->dev, variant->family,
+					variant->type, wsa));
+	sequence_counters(&want, 1);
+	expect_counters(_metadata, &want);
+
+	/* Counters only go up: a second round adds as much again. */
+	ASSERT_EQ(SEQ_LEN, run_sequence(self->dev, variant->family,
+					variant->type, wsa));
+	sequence_counters(&want, 2);
+	expect_counters(_metadata, &want);
+}
+
+struct netns_job {
+	int dev;
+	int family;
+	int type;
+	int sock;		/* a socket of the parent's namespace */
+	struct counters *child;	/* shared: the child namespace's counters */
+};
+
+/* In a namespace of its own: the sequence twice, and a bind of @sock. */
+static int netns_job_run(void *arg)
+{
+	struct netns_job *job = arg;
+	int wsa[SEQ_LEN];
+
+	if (enter_test_netns())
+		return 1;
+	if (run_sequence(job->dev, job->family, job->type, wsa) != SEQ_LEN ||
+	    run_sequence(job->dev, job->family, job->type, wsa) != SEQ_LEN)
+		return 2;
+	/* Counted in the socket's namespace, the parent's, not here. */
+	if (wsp_bind(job->dev, job->sock, job->family, 0))
+		return 3;
+	return counters_read(COUNTERS_PATH, job->child) ? 4 : 0;
+}
+
+/*
+ * Two namespaces count apart: a child namespace's binds do not show in
+ * ours, ours not in its, and a bind counts in the namespace of the socket,
+ * not of the caller.
+ */
+TEST_F(observe, counters_per_namespace)
+{
+	struct netns_job job = {
+		.dev = self->dev,
+		.family = variant->family,
+		.type = variant->type,
+	};
+	struct counters want;
+	int wsa[SEQ_LEN];
+
+	job.child = mmap(NULL, sizeof(*job.child), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(job.child != MAP_FAILED);
+	ASSERT_EQ(SEQ_LEN, run_sequence(self->dev, variant->family,
+					variant->type, wsa));
+	job.sock = socket(variant->family, variant->type | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, job.sock);
+
+	ASSERT_EQ(0, run_child(netns_job_run, &job));
+
+	sequence_counters(&want, 2);
+	expect_same(_metadata, &want, job.child, "the child's");
+
+	/* Ours: one round, and the child's bind of our socket. */
+	sequence_counters(&want, 1);
+	want.v[C_BINDS]++;
+	want.v[C_SUCCESSES]++;
+	want.v[C_SEARCHES]++;
+	want.v[C_PROBES]++;
+	expect_counters(_metadata, &want);
+	close(job.sock);
+	munmap(job.child, sizeof(*job.child));
+}
+
+/*
+ * Become @uid, with no capabilities left; stay dumpable, so that our own
+ * /proc/self files stay ours.
+ */
+static int drop_to(uid_t uid)
+{
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* 0 when nobody is refused the counters with EACCES. */
+static int read_as_nobody(void *arg)
+{
+	struct counters c;
+
+	if (drop_to(NOBODY))
+		return 1;
+	return counters_read(COUNTERS_PATH, &c) == -EACCES ? 0 : 2;
+}
+
+/* 0 when the root of a user namespace reads its network namespace's. */
+static int read_as_userns_root(void *arg)
+{
+	char map[32];
+	struct counters c;
+	int ret;
+
+	if (drop_to(NOBODY))
+		return 1;
+	if (unshare(CLONE_NEWUSER))
+		return errno == EPERM || errno == EINVAL ? 4 : 2;
+	snprintf(map, sizeof(map), "0 %d 1", NOBODY);
+	if (write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", map) ||
+	    write_file("/proc/self/gid_map", map) ||
+	    unshare(CLONE_NEWNET))
+		return 3;
+	ret = counters_read(COUNTERS_PATH, &c);
+	return ret ? 10 + -ret : 0;
+}
+
+/*
+ * The counters are for the namespace's root: an ordinary user is refused,
+ * and the root of an unprivileged user namespace reads those of the
+ * network namespaces it owns.
+ */
+TEST_F(observe, counters_for_namespace_root)
+{
+	int ret;
+
+	EXPECT_EQ(0, run_child(read_as_nobody, NULL));
+	ret = run_child(read_as_userns_root, NULL);
+	if (ret == 4)
+		SKIP(return, "unprivileged user namespaces are disabled");
+	EXPECT_EQ(0, ret);
+}
+
+static int trace_write(const char *rel, const char *val)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", instance, rel);
+	return write_file(path, val);
+}
+
+static int trace_setup(void)
+{
+	char filter[64];
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	if (access(TRACEFS "/instances", F_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		return -errno;
+	snprintf(instance, sizeof(instance), TRACEFS "/instances/wspbind-%d",
+		 getpid());
+	if (mkdir(instance, 0700))
+		return -errno;
+	snprintf(filter, sizeof(filter), "common_pid == %d", getpid());
+	if (trace_write("events/wspbind/wspbind_bind/filter", filter) ||
+	    trace_write("events/wspbind/wspbind_bind/enable", "1"))
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * The events in the instance's buffer: each line's text after the event
+ * name, joined by newlines, into @buf.
+ */
+static int trace_events(char *buf, size_t size)
+{
+	char path[160], line[512], *p;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", instance);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	buf[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, " wspbind_bind: ");
+		if (line[0] == '#' || !p)
+			continue;
+		p += strlen(" wspbind_bind: ");
+		len += snprintf(buf + len, size - len, "%s", p);
+		if (len >= size)
+			break;
+	}
+	fclose(f);
+	return len < size ? 0 : -ENOSPC;
+}
+
+TEST_F(observe, tracepoint_fields)
+{
+	char want[1024], got[4096];
+	int wsa[SEQ_LEN], ret;
+
+	ret = trace_setup();
+	if (ret == -ENODEV)
+		SKIP(return, "the kernel has no tracefs");
+	ASSERT_EQ(0, ret) TH_LOG("tracefs instance: %s", strerror(-ret));
+
+	ASSERT_EQ(SEQ_LEN, run_sequence(self->dev, variant->family,
+					variant->type, wsa));
+	ASSERT_EQ(0, trace_write("events/wspbind/wspbind_bind/enable", "0"));
+
+	snprintf(want, sizeof(want),
+		 "%1$s req_port=34567 port=34567 wsa=0 probes=0\n"
+		 "%1$s req_port=34567 port=0 wsa=WSAEADDRINUSE probes=0\n"
+		 "%1$s req_port=0 port=20000 wsa=0 probes=1\n"
+		 "%1$s req_port=0 port=0 wsa=WSAENOBUFS probes=1\n"
+		 "%1$s req_port=34567 port=0 wsa=WSAEINVAL probes=0\n"
+		 "family=AF_UNSPEC type=none req_port=0 port=0 wsa=WSAENOTSOCK probes=0\n"
+		 "%1$s req_port=0 port=0 wsa=WSAEFAULT probes=0\n",
+		 variant->names);
+	ASSERT_EQ(0, trace_events(got, sizeof(got)));
+	EXPECT_STREQ(want, got);
+}
+
+#include "wspbind_main.h"
