@@ -25,7 +25,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest.h)))
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	install clean deps vm-module
+	install clean deps vm-module debug-kernel kunit-module
 
 all: module lib
 
@@ -90,6 +90,15 @@ $(BUILD)/tests/wspbind_demo: lib/examples/wspbind_demo.c $(LIB_SRCS) lib/wspbind
 # The module for the kernel the VM boots.
 vm-module:
 	$(MAKE) module KVER=$(VM_KVER)
+
+# The debug kernel (KASAN, lockdep, UBSAN, KUnit), built once and cached;
+# and the KUnit test module of the pure rules, built against it with
+# KDIR=DIR/build, DIR being what scripts/build-debug-kernel prints.
+debug-kernel:
+	scripts/build-debug-kernel
+
+kunit-module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module/test W=1 KCFLAGS=-Werror modules
 
 demo: deps
 	$(MAKE) vm-module $(BUILD)/tests/wspbind_demo
