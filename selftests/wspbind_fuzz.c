@@ -18,7 +18,9 @@
  * EINVAL or E2BIG. Where the header fixes the answer (everything but the
  * racing fd and random addresses), it must be that answer, computed here
  * from the request the way the header's rules say; a bound socket's port
- * must be the one reported, and a refused socket must stay unbound.
+ * must be the one reported, and a refused socket must stay unbound. At
+ * the end, with every fd closed, the namespace must hold no socket: a
+ * path that kept its reference to the socket would leave it behind.
  *
  * Each worker's requests come from its own stream of the seed, printed
  * first: --seed N repeats them (the racer's timing cannot be repeated).
@@ -938,6 +940,11 @@ static void *racer_main(void *arg)
 		__atomic_store_n(&racer_awake, 0, __ATOMIC_SEQ_CST);
 	}
 	racer_changes = n;
+	close(RACY_FD);
+	close(fds[0]);
+	close(pipefd[1]);
+	close(fds[1]);
+	close(fds[2]);
 	return NULL;
 }
 
@@ -955,6 +962,7 @@ int main(int argc, char **argv)
 	unsigned long port_errors = 0, predicted = 0, seen[N_ANSWERS] = { 0 };
 	unsigned long calls = DEFAULT_CALLS;
 	int nworkers = DEFAULT_WORKERS, i, a, ret, missing_kinds = 0;
+	int sockets_before, sockets_after;
 	unsigned int missing_answers = 0;
 	pthread_t racer;
 	double t0, t1;
@@ -982,7 +990,7 @@ int main(int argc, char **argv)
 	}
 
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	ksft_print_msg("seed %llu (repeat with: %s --seed %llu --calls %lu --workers %d)\n",
 		       (unsigned long long)seed, argv[0],
 		       (unsigned long long)seed, calls, nworkers);
@@ -996,6 +1004,7 @@ int main(int argc, char **argv)
 	ret = util_enter_netns();
 	if (ret)
 		ksft_exit_fail_msg("network namespace: %s\n", strerror(-ret));
+	sockets_before = util_sockets_used();
 	page_size = sysconf(_SC_PAGESIZE);
 	calls_per_worker = (calls + nworkers - 1) / nworkers;
 
@@ -1029,6 +1038,19 @@ int main(int argc, char **argv)
 	sem_post(&racer_go);
 	pthread_join(racer, NULL);
 	t1 = util_now();
+
+	/* Every path dropped its socket reference: all go with their fds. */
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &workers[i];
+		int j;
+
+		for (j = 0; j < w->ntargets; j++)
+			if (w->targets[j].class != T_FRESH &&
+			    w->targets[j].class != T_RACY &&
+			    w->targets[j].fd >= 0 && w->targets[j].fd != dev)
+				close(w->targets[j].fd);
+	}
+	sockets_after = util_sockets_settle(sockets_before);
 
 	for (i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
@@ -1078,6 +1100,9 @@ int main(int argc, char **argv)
 	ksft_test_result(port_errors == 0,
 			 "out_port is the socket's port, and a refused bind leaves the socket as it was (%lu errors)\n",
 			 port_errors);
+	ksft_test_result(sockets_before >= 0 && sockets_after == sockets_before,
+			 "no socket outlives its fd: every path dropped its reference (sockets in use: %d before, %d after)\n",
+			 sockets_before, sockets_after);
 	ksft_test_result(!missing_kinds && !missing_answers,
 			 "every fd kind (%d) and every reachable answer was exercised\n",
 			 workers[0].ntargets);

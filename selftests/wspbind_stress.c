@@ -126,25 +126,6 @@ static int set_range(int low, int high)
 	return util_write_file(WSPBIND_RANGE_SYSCTL, buf);
 }
 
-/* "sockets: used N" of the caller's namespace. */
-static int sockets_used(void)
-{
-	char buf[256];
-	int fd, n, used = -1;
-
-	fd = open("/proc/net/sockstat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if (sscanf(buf, "sockets: used %d", &used) != 1)
-		return -1;
-	return used;
-}
-
 /* --- 1. eight threads, sixteen ports ---------------------------------- */
 
 static int stress_dev;
@@ -368,7 +349,7 @@ static void close_race_child(int dev)
 	race_pipe = pipefd[0];
 	stress_dev = dev;
 	/* Our own sockets (the device is not one) start the count. */
-	shm->sockets_before = sockets_used();
+	shm->sockets_before = util_sockets_used();
 	for (i = 0; i < 2; i++)
 		pthread_create(&binders[i], NULL, race_binder,
 			       (void *)(intptr_t)i);
@@ -384,13 +365,7 @@ static void close_race_child(int dev)
 	for (i = 0; i < 2; i++)
 		pthread_join(binders[i], NULL);
 	pthread_join(closer, NULL);
-	/* Freed at the last reference's drop; allow RCU a moment. */
-	for (i = 0; i < 100; i++) {
-		shm->sockets_after = sockets_used();
-		if (shm->sockets_after == shm->sockets_before)
-			break;
-		usleep(10000);
-	}
+	shm->sockets_after = util_sockets_settle(shm->sockets_before);
 }
 
 static void test_close_race(void)

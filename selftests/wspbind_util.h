@@ -2,7 +2,8 @@
 /*
  * What wspbind_fuzz and wspbind_stress share: a network namespace of
  * their own with loopback up, one WSPBind through the device, a socket's
- * port, a sysctl write, and a small seeded random generator.
+ * port, a sysctl write, the namespace's count of sockets, and a small
+ * seeded random generator.
  */
 #ifndef _WSPBIND_UTIL_H
 #define _WSPBIND_UTIL_H
@@ -13,6 +14,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -171,6 +173,43 @@ static inline int util_write_file(const char *path, const char *val)
 	if (n < 0)
 		return -errno;
 	return n == len ? 0 : -EIO;
+}
+
+/* "sockets: used N" of the caller's namespace, or -1. */
+static inline int util_sockets_used(void)
+{
+	char buf[256];
+	int fd, n, used = -1;
+
+	fd = open("/proc/net/sockstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "sockets: used %d", &used) != 1)
+		return -1;
+	return used;
+}
+
+/*
+ * The count once it is back to @expected, or what it is after 3 s: a
+ * socket is freed when its last reference goes, TCP after its FIN
+ * exchange, some after an RCU grace period.
+ */
+static inline int util_sockets_settle(int expected)
+{
+	int i, used = -1;
+
+	for (i = 0; i < 300; i++) {
+		used = util_sockets_used();
+		if (used == expected)
+			break;
+		usleep(10000);
+	}
+	return used;
 }
 
 #endif /* _WSPBIND_UTIL_H */
