@@ -71,7 +71,8 @@ TEST_CFLAGS	= $(USER_CFLAGS) -Wno-unused-parameter -I$(KSFT_INC)
 tests: $(BUILD)/tests/rules_test $(BUILD)/tests/lib_test \
 	$(BUILD)/tests/lib_test32 $(BUILD)/tests/wspbind_demo
 
-$(BUILD)/tests/rules_test: module/test/rules_test.c module/rules.c module/rules.h
+$(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
+			  module/rules.c module/rules.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c
 

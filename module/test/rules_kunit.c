@@ -21,31 +21,11 @@
 
 #include "../rules.c"
 
-static const struct {
-	int err;
-	u32 wsa;
-} wspbind_errno_table[] = {
-	{ 0, 0 },
-	{ EACCES, WSPBIND_WSAEACCES },
-	{ EPERM, WSPBIND_WSAEACCES },
-	{ EADDRINUSE, WSPBIND_WSAEADDRINUSE },
-	{ EADDRNOTAVAIL, WSPBIND_WSAEADDRNOTAVAIL },
-	{ ENODEV, WSPBIND_WSAEADDRNOTAVAIL },
-	{ EAFNOSUPPORT, WSPBIND_WSAEAFNOSUPPORT },
-	{ EBADF, WSPBIND_WSAENOTSOCK },
-	{ ENOTSOCK, WSPBIND_WSAENOTSOCK },
-	{ EFAULT, WSPBIND_WSAEFAULT },
-	{ EINTR, WSPBIND_WSAEINTR },
-	{ ENETDOWN, WSPBIND_WSAENETDOWN },
-	{ ENOBUFS, WSPBIND_WSAENOBUFS },
-	{ ENOMEM, WSPBIND_WSAENOBUFS },
-	{ EOPNOTSUPP, WSPBIND_WSAEOPNOTSUPP },
-	/* Not in the table: Winsock's catch-all. */
-	{ EINVAL, WSPBIND_WSAEINVAL },
-	{ EISCONN, WSPBIND_WSAEINVAL },
-	{ ENOENT, WSPBIND_WSAEINVAL },
-	{ ERESTARTSYS, WSPBIND_WSAEINVAL },
-	{ MAX_ERRNO, WSPBIND_WSAEINVAL },
+#include "errno_table.h"
+
+/* Kernel-internal errors the table does not name: Winsock's catch-all. */
+static const int wspbind_other_errnos[] = {
+	ERESTARTSYS, ENOIOCTLCMD, EPROBE_DEFER, MAX_ERRNO,
 };
 
 /* The header's error table, row by row, with the kernel's errno values. */
@@ -53,15 +33,19 @@ static void wspbind_test_errno(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(wspbind_errno_table); i++) {
-		int err = wspbind_errno_table[i].err;
-		u32 wsa = wspbind_errno_table[i].wsa;
+	for (i = 0; i < ARRAY_SIZE(errno_table); i++) {
+		int err = errno_table[i].err;
+		u32 wsa = errno_table[i].wsa;
 
 		KUNIT_EXPECT_EQ_MSG(test, wsa, wspbind_wsa_from_errno(-err),
 				    "errno -%d", err);
 		KUNIT_EXPECT_EQ_MSG(test, wsa, wspbind_wsa_from_errno(err),
 				    "errno %d", err);
 	}
+	for (i = 0; i < ARRAY_SIZE(wspbind_other_errnos); i++)
+		KUNIT_EXPECT_EQ_MSG(test, WSPBIND_WSAEINVAL,
+				    wspbind_wsa_from_errno(-wspbind_other_errnos[i]),
+				    "errno -%d", wspbind_other_errnos[i]);
 }
 
 /* Every answer is 0 or one of the header's codes, for any errno. */
