@@ -8,7 +8,8 @@
 # KASAN, lockdep, UBSAN or WARN report fails the boot that logged it.
 #
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
-# new one each run, printed); WSPBIND_FUZZ_CALLS the calls on each kernel.
+# new one each run, printed); WSPBIND_FUZZ_CALLS the fuzzer's calls on the
+# debug kernel (default 200000; Debian's kernel gets a quarter).
 
 seed=${WSPBIND_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 fuzz_calls=${WSPBIND_FUZZ_CALLS:-200000}
@@ -29,14 +30,15 @@ debug_modules() {
 	cp wspbind.ko module/test/wspbind_kunit.ko "$build/ko/$rel/"
 }
 
-# vm_fire KVER TAG [VM-RUN OPTIONS]: one boot of KVER with its module runs
-# the KUnit module (when built for KVER), the fuzzer, 64- and 32-bit, and
-# the stress tests; each one's TAP is counted under TAG.
+# vm_fire KVER TAG CALLS [VM-RUN OPTIONS]: one boot of KVER with its
+# module runs the KUnit module (when built for KVER), the fuzzer (CALLS
+# calls 64-bit, a quarter of that 32-bit) and the stress tests; each one's
+# TAP is counted under TAG.
 vm_fire() {
-	local kver=$1 tag=$2 out status name script="" adds=() progs=()
+	local kver=$1 tag=$2 calls=$3 out status name script="" adds=() progs=()
 	local ko=$build/ko/$kver
 
-	shift 2
+	shift 3
 	out="$logs/vm-$tag-fire.out"
 	mkdir -p "$build/vm"
 	if [ -f "$ko/wspbind_kunit.ko" ]; then
@@ -52,8 +54,8 @@ vm_fire() {
 	cp "$build/selftests/wspbind_stress" "$build/vm/wspbind_stress"
 	adds+=(--add "$build/vm/wspbind_fuzz" --add "$build/vm/wspbind_fuzz32"
 	       --add "$build/vm/wspbind_stress")
-	for name in "wspbind_fuzz --calls $fuzz_calls" \
-		    "wspbind_fuzz32 --calls $((fuzz_calls / 4))" \
+	for name in "wspbind_fuzz --calls $calls" \
+		    "wspbind_fuzz32 --calls $((calls / 4))" \
 		    "wspbind_stress --module /lib/modules/wspbind.ko --seconds 6"; do
 		script+="echo '=== begin ${name%% *} ==='; ./$name --seed $seed;"
 		script+=" echo '=== end ${name%% *} ===';"
@@ -98,12 +100,13 @@ if step "debug kernel built, or taken from the cache" scripts/build-debug-kernel
 	   step "debug builds have no warnings" \
 		no_warnings "$logs/module and KUnit module build for $dkver (W=1, sparse).log"; then
 		vm_suite "$dkver" debug --kernel-image "$dbg/bzImage" --timeout 2400
-		vm_fire "$dkver" debug --kernel-image "$dbg/bzImage" --timeout 2400
+		vm_fire "$dkver" debug "$fuzz_calls" \
+			--kernel-image "$dbg/bzImage" --timeout 2400
 	fi
 fi
 # Debian's kernel, which has no KUnit. A Kbuild clean (the one above, or
 # any part's since 10-build.sh) deletes every .ko below the tree, build/
 # included: build its module again.
 if step "module for $kver, again for the fuzzer and stress run" module_for "$kver"; then
-	vm_fire "$kver" "$kver" --timeout 1800
+	vm_fire "$kver" "$kver" "$((fuzz_calls / 4))" --timeout 1800
 fi
