@@ -8,8 +8,8 @@
 # KASAN, lockdep, UBSAN or WARN report fails the boot that logged it.
 #
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
-# new one each run, printed); WSPBIND_FUZZ_CALLS the fuzzer's calls on the
-# debug kernel (default 200000; Debian's kernel gets a quarter).
+# new one each run, printed); WSPBIND_FUZZ_CALLS the fuzzer's calls on each
+# kernel (default 200000, and a quarter of that 32-bit).
 
 seed=${WSPBIND_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 fuzz_calls=${WSPBIND_FUZZ_CALLS:-200000}
@@ -108,5 +108,5 @@ fi
 # any part's since 10-build.sh) deletes every .ko below the tree, build/
 # included: build its module again.
 if step "module for $kver, again for the fuzzer and stress run" module_for "$kver"; then
-	vm_fire "$kver" "$kver" "$((fuzz_calls / 4))" --timeout 1800
+	vm_fire "$kver" "$kver" "$fuzz_calls" --timeout 1800
 fi
