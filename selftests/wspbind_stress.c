@@ -503,9 +503,9 @@ static void test_netns_killed(void)
 			_exit(0);
 		}
 		usleep(100000 + util_below(&rnd, 400000));
-		/* Only once binds are under way. */
-		for (int i = 0; i < 200 && !__atomic_load_n(&shm->binds,
-							    __ATOMIC_SEQ_CST); i++)
+		/* Only once binds are under way (a busy host is slow). */
+		for (int i = 0; i < 3000 && !__atomic_load_n(&shm->binds,
+							     __ATOMIC_SEQ_CST); i++)
 			usleep(10000);
 		progressed += shm->binds > 0;
 		kill(pid, SIGKILL);
