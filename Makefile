@@ -29,7 +29,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest.h)))
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	clean deps vm-module bench
+	clean deps vm-module bench debug-kernel kunit-module
 
 all: module lib
 
@@ -75,7 +75,8 @@ TEST_CFLAGS	= $(USER_CFLAGS) -Wno-unused-parameter -I$(KSFT_INC)
 tests: $(BUILD)/tests/rules_test $(BUILD)/tests/lib_test \
 	$(BUILD)/tests/lib_test32 $(BUILD)/tests/wspbind_demo
 
-$(BUILD)/tests/rules_test: module/test/rules_test.c module/rules.c module/rules.h
+$(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
+			  module/rules.c module/rules.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c
 
@@ -103,6 +104,15 @@ bench:
 # The module for the kernel the VM boots.
 vm-module:
 	$(MAKE) module KVER=$(VM_KVER)
+
+# The debug kernel (KASAN, lockdep, UBSAN, KUnit), built once and cached;
+# and the KUnit test module of the pure rules, built against it with
+# KDIR=DIR/build, DIR being what scripts/build-debug-kernel prints.
+debug-kernel:
+	scripts/build-debug-kernel
+
+kunit-module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module/test W=1 KCFLAGS=-Werror modules
 
 demo: deps
 	$(MAKE) vm-module $(BUILD)/tests/wspbind_demo

@@ -12,29 +12,8 @@
 #include "../../module/rules.h"
 #include "kselftest_harness.h"
 
-static const struct {
-	int err;
-	unsigned int wsa;
-} errno_table[] = {
-	{ 0, 0 },
-	{ EACCES, WSPBIND_WSAEACCES },
-	{ EPERM, WSPBIND_WSAEACCES },
-	{ EADDRINUSE, WSPBIND_WSAEADDRINUSE },
-	{ EADDRNOTAVAIL, WSPBIND_WSAEADDRNOTAVAIL },
-	{ ENODEV, WSPBIND_WSAEADDRNOTAVAIL },
-	{ EAFNOSUPPORT, WSPBIND_WSAEAFNOSUPPORT },
-	{ EBADF, WSPBIND_WSAENOTSOCK },
-	{ ENOTSOCK, WSPBIND_WSAENOTSOCK },
-	{ EFAULT, WSPBIND_WSAEFAULT },
-	{ EINTR, WSPBIND_WSAEINTR },
-	{ ENETDOWN, WSPBIND_WSAENETDOWN },
-	{ ENOBUFS, WSPBIND_WSAENOBUFS },
-	{ ENOMEM, WSPBIND_WSAENOBUFS },
-	{ EOPNOTSUPP, WSPBIND_WSAEOPNOTSUPP },
-	{ EINVAL, WSPBIND_WSAEINVAL },
-	{ EISCONN, WSPBIND_WSAEINVAL },
-	{ ENOENT, WSPBIND_WSAEINVAL },
-};
+/* The header's errno table, shared with the KUnit module. */
+#include "errno_table.h"
 
 TEST(errno_translation)
 {
