@@ -21,7 +21,7 @@ debug_modules() {
 	local kdir=$1/build rel
 
 	rel=$(cat "$1/release") &&
-	make -s -C "$kdir" M="$top" clean &&
+	kbuild_clean "$kdir" &&
 	make module-w1 KDIR="$kdir" &&
 	make kunit-module KDIR="$kdir" &&
 	make -C "$kdir" M="$top/module/test" C=2 CHECK="sparse -Wsparse-error" \
