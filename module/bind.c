@@ -38,25 +38,23 @@ static __be16 *wspbind_name_port(struct sockaddr_storage *addr)
 
 /*
  * Copy the name into a zeroed buffer, so nothing past what the caller gave
- * reaches the bind, and check it against the socket's family.
+ * reaches the bind, and check it against the socket's family: its length
+ * before the copy, its first two bytes after.
  */
 static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 			     const struct wspbind_bind *req, int family)
 {
 	bool winsock = req->flags & WSPBIND_BIND_WINSOCK_AF;
-	int min_len = wspbind_name_min_len(family);
+	int len = wspbind_name_copy_len(req->namelen, family);
 
 	memset(addr, 0, sizeof(*addr));
-	if (min_len < 0 || req->namelen < min_len)
-		return WSPBIND_WSAEFAULT;
-	if (copy_from_user(addr, u64_to_user_ptr(req->name),
-			   wspbind_name_copy_len(req->namelen)))
-		return WSPBIND_WSAEFAULT;
-	if (wspbind_check_name(req->namelen, addr->ss_family, winsock, family))
+	if (len < 0 ||
+	    copy_from_user(addr, u64_to_user_ptr(req->name), len) ||
+	    wspbind_check_name_family(addr->ss_family, winsock, family))
 		return WSPBIND_WSAEFAULT;
 
 	addr->ss_family = family;
-	*addrlen = min_len;
+	*addrlen = wspbind_name_min_len(family);
 	return 0;
 }
 

@@ -120,35 +120,40 @@ int wspbind_name_min_len(int family)
 }
 
 /**
- * wspbind_check_name() - the Winsock checks on a name
+ * wspbind_name_copy_len() - how much of a name to read, if any
  * @namelen: the length the caller gave, possibly negative
- * @raw_family: the first two bytes of the name
- * @winsock: @raw_family uses Winsock's family numbers
  * @family: the socket's family
  *
- * Return: 0 when the name fits the socket, otherwise WSPBIND_WSAEFAULT.
+ * The length rule, which comes before the name is read: a name shorter
+ * than the family's minimum is refused unread.
+ *
+ * Return: @namelen capped at %WSPBIND_NAME_MAX, or -1 when @namelen is
+ * below wspbind_name_min_len(@family) or @family is not served.
  */
-u32 wspbind_check_name(int namelen, u16 raw_family, bool winsock,
-		       int family)
+int wspbind_name_copy_len(int namelen, int family)
 {
 	int min_len = wspbind_name_min_len(family);
 
 	if (min_len < 0 || namelen < min_len)
-		return WSPBIND_WSAEFAULT;
-	if (wspbind_linux_family(raw_family, winsock) != family)
-		return WSPBIND_WSAEFAULT;
-	return 0;
+		return -1;
+	return min(namelen, WSPBIND_NAME_MAX);
 }
 
 /**
- * wspbind_name_copy_len() - how much of a name to read
- * @namelen: the length the caller gave, at least the family's minimum
+ * wspbind_check_name_family() - does a name's family match the socket's?
+ * @raw_family: the first two bytes of the name, read
+ * @winsock: @raw_family uses Winsock's family numbers
+ * @family: the socket's family
  *
- * Return: @namelen, capped at %WSPBIND_NAME_MAX.
+ * The family rule, which comes after the name is read.
+ *
+ * Return: 0 when the name names @family, otherwise WSPBIND_WSAEFAULT.
  */
-int wspbind_name_copy_len(int namelen)
+u32 wspbind_check_name_family(u16 raw_family, bool winsock, int family)
 {
-	return min(namelen, WSPBIND_NAME_MAX);
+	if (wspbind_linux_family(raw_family, winsock) != family)
+		return WSPBIND_WSAEFAULT;
+	return 0;
 }
 
 /**

@@ -19,9 +19,8 @@ u32 wspbind_wsa_from_errno(int err);
 u32 wspbind_check_kind(int family, int type, int protocol);
 u16 wspbind_linux_family(u16 raw, bool winsock);
 int wspbind_name_min_len(int family);
-u32 wspbind_check_name(int namelen, u16 raw_family, bool winsock,
-		       int family);
-int wspbind_name_copy_len(int namelen);
+int wspbind_name_copy_len(int namelen, int family);
+u32 wspbind_check_name_family(u16 raw_family, bool winsock, int family);
 
 bool wspbind_range_valid(int low, int high);
 u32 wspbind_range_pack(u16 low, u16 high);

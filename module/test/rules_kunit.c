@@ -147,82 +147,71 @@ static void wspbind_test_name_sizes(struct kunit *test)
 			offsetof(struct sockaddr_in6, sin6_port));
 }
 
-/* Each family's length boundary, one byte either side. */
+/* Each family's length boundary, one byte either side, and the cap. */
 static void wspbind_test_name_length(struct kunit *test)
 {
 	static const struct {
 		int family;
-		u16 ws_raw;
 		int min;
 	} fams[] = {
-		{ AF_INET, AF_INET, 16 },
-		{ AF_INET6, WSPBIND_WS_AF_INET6, 28 },
+		{ AF_INET, 16 },
+		{ AF_INET6, 28 },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(fams); i++) {
 		int fam = fams[i].family, min = fams[i].min;
-		u16 ws = fams[i].ws_raw;
 
-		KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-				wspbind_check_name(min - 1, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, 0U,
-				wspbind_check_name(min, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, 0U,
-				wspbind_check_name(min + 1, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, 0U,
-				wspbind_check_name(min, fam, false, fam));
-		KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-				wspbind_check_name(min - 1, fam, false, fam));
-		KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-				wspbind_check_name(0, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-				wspbind_check_name(-1, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-				wspbind_check_name(INT_MIN, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, 0U,
-				wspbind_check_name(INT_MAX, ws, true, fam));
-		KUNIT_EXPECT_EQ(test, 0U,
-				wspbind_check_name(WSPBIND_NAME_MAX + 1, ws,
-						   true, fam));
+		KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(min - 1, fam));
+		KUNIT_EXPECT_EQ(test, min, wspbind_name_copy_len(min, fam));
+		KUNIT_EXPECT_EQ(test, min + 1,
+				wspbind_name_copy_len(min + 1, fam));
+		KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(0, fam));
+		KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(-1, fam));
+		KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(INT_MIN, fam));
+		KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX - 1,
+				wspbind_name_copy_len(WSPBIND_NAME_MAX - 1,
+						      fam));
+		KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX,
+				wspbind_name_copy_len(WSPBIND_NAME_MAX, fam));
+		KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX,
+				wspbind_name_copy_len(WSPBIND_NAME_MAX + 1,
+						      fam));
+		KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX,
+				wspbind_name_copy_len(INT_MAX, fam));
 	}
 	/* The 24-byte RFC 2133 sockaddr_in6 that bind(2) takes is refused. */
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(24, AF_INET6, false, AF_INET6));
+	KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(24, AF_INET6));
 	/* A socket of a family we do not serve has no valid name. */
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(128, AF_UNIX, false, AF_UNIX));
+	KUNIT_EXPECT_EQ(test, -1, wspbind_name_copy_len(128, AF_UNIX));
 }
 
 /* The name's family must be the socket's, in the numbering asked for. */
 static void wspbind_test_name_family(struct kunit *test)
 {
+	KUNIT_EXPECT_EQ(test, 0U,
+			wspbind_check_name_family(AF_INET, true, AF_INET));
+	KUNIT_EXPECT_EQ(test, 0U,
+			wspbind_check_name_family(WSPBIND_WS_AF_INET6, true,
+						  AF_INET6));
+	KUNIT_EXPECT_EQ(test, 0U,
+			wspbind_check_name_family(AF_INET6, false, AF_INET6));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(28, AF_INET, true, AF_INET6));
+			wspbind_check_name_family(AF_INET, true, AF_INET6));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(28, WSPBIND_WS_AF_INET6, true,
-					   AF_INET));
+			wspbind_check_name_family(WSPBIND_WS_AF_INET6, true,
+						  AF_INET));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(28, AF_INET6, true, AF_INET6));
+			wspbind_check_name_family(AF_INET6, true, AF_INET6));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(28, WSPBIND_WS_AF_INET6, false,
-					   AF_INET6));
+			wspbind_check_name_family(WSPBIND_WS_AF_INET6, false,
+						  AF_INET6));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(16, 0, true, AF_INET));
+			wspbind_check_name_family(0, true, AF_INET));
 	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
-			wspbind_check_name(16, 0x0200, true, AF_INET));
-}
-
-static void wspbind_test_name_copy_len(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, 16, wspbind_name_copy_len(16));
-	KUNIT_EXPECT_EQ(test, 28, wspbind_name_copy_len(28));
-	KUNIT_EXPECT_EQ(test, 127, wspbind_name_copy_len(127));
-	KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX,
-			wspbind_name_copy_len(WSPBIND_NAME_MAX));
-	KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX,
-			wspbind_name_copy_len(WSPBIND_NAME_MAX + 1));
-	KUNIT_EXPECT_EQ(test, WSPBIND_NAME_MAX, wspbind_name_copy_len(INT_MAX));
+			wspbind_check_name_family(0x0200, true, AF_INET));
+	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+			wspbind_check_name_family(AF_UNIX, false, AF_UNIX));
 }
 
 static void wspbind_test_range_valid(struct kunit *test)
@@ -335,7 +324,6 @@ static struct kunit_case wspbind_rules_cases[] = {
 	KUNIT_CASE(wspbind_test_name_sizes),
 	KUNIT_CASE(wspbind_test_name_length),
 	KUNIT_CASE(wspbind_test_name_family),
-	KUNIT_CASE(wspbind_test_name_copy_len),
 	KUNIT_CASE(wspbind_test_range_valid),
 	KUNIT_CASE(wspbind_test_range_pack),
 	KUNIT_CASE(wspbind_test_port_classes),

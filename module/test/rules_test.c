@@ -68,40 +68,44 @@ TEST(name_lengths)
 	EXPECT_EQ(28, wspbind_name_min_len(AF_INET6));
 	EXPECT_EQ(-1, wspbind_name_min_len(AF_UNIX));
 
-	EXPECT_EQ(0, wspbind_name_copy_len(0));
-	EXPECT_EQ(16, wspbind_name_copy_len(16));
-	EXPECT_EQ(128, wspbind_name_copy_len(128));
-	EXPECT_EQ(128, wspbind_name_copy_len(129));
-	EXPECT_EQ(128, wspbind_name_copy_len(0x7fffffff));
+	/* Read: from the family's minimum up, at most 128 bytes. */
+	EXPECT_EQ(16, wspbind_name_copy_len(16, AF_INET));
+	EXPECT_EQ(28, wspbind_name_copy_len(28, AF_INET));
+	EXPECT_EQ(28, wspbind_name_copy_len(28, AF_INET6));
+	EXPECT_EQ(128, wspbind_name_copy_len(128, AF_INET));
+	EXPECT_EQ(128, wspbind_name_copy_len(129, AF_INET6));
+	EXPECT_EQ(128, wspbind_name_copy_len(0x7fffffff, AF_INET));
+
+	/* Refused unread: short, negative, or a family not served. */
+	EXPECT_EQ(-1, wspbind_name_copy_len(15, AF_INET));
+	EXPECT_EQ(-1, wspbind_name_copy_len(0, AF_INET));
+	EXPECT_EQ(-1, wspbind_name_copy_len(-1, AF_INET));
+	EXPECT_EQ(-1, wspbind_name_copy_len(-2147483647 - 1, AF_INET));
+	EXPECT_EQ(-1, wspbind_name_copy_len(24, AF_INET6));
+	EXPECT_EQ(-1, wspbind_name_copy_len(27, AF_INET6));
+	EXPECT_EQ(-1, wspbind_name_copy_len(16, AF_INET6));
+	EXPECT_EQ(-1, wspbind_name_copy_len(128, AF_UNIX));
 }
 
-TEST(name_checks)
+TEST(name_family)
 {
-	EXPECT_EQ(0U, wspbind_check_name(16, AF_INET, true, AF_INET));
-	EXPECT_EQ(0U, wspbind_check_name(128, AF_INET, true, AF_INET));
-	EXPECT_EQ(0U, wspbind_check_name(28, 23, true, AF_INET6));
-	EXPECT_EQ(0U, wspbind_check_name(28, AF_INET6, false, AF_INET6));
+	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET, true, AF_INET));
+	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET, false, AF_INET));
+	EXPECT_EQ(0U, wspbind_check_name_family(23, true, AF_INET6));
+	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET6, false, AF_INET6));
 
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(15, AF_INET, true, AF_INET));
+		  wspbind_check_name_family(AF_INET, true, AF_INET6));
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(-1, AF_INET, true, AF_INET));
+		  wspbind_check_name_family(23, true, AF_INET));
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(-2147483647 - 1, AF_INET, true, AF_INET));
+		  wspbind_check_name_family(AF_INET6, true, AF_INET6));
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(24, 23, true, AF_INET6));
+		  wspbind_check_name_family(23, false, AF_INET6));
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(27, 23, true, AF_INET6));
+		  wspbind_check_name_family(0xdead, true, AF_INET));
 	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(28, AF_INET, true, AF_INET6));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(28, 23, true, AF_INET));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(28, AF_INET6, true, AF_INET6));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(16, 0xdead, true, AF_INET));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
-		  wspbind_check_name(128, AF_UNIX, false, AF_UNIX));
+		  wspbind_check_name_family(AF_UNIX, false, AF_UNIX));
 }
 
 TEST(range_validation)
