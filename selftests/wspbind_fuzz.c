@@ -984,10 +984,8 @@ int main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
-	if (!seeded) {
-		seed = (uint64_t)time(NULL) << 20 ^ getpid();
-		seed &= 0xffffffffffffull;
-	}
+	if (!seeded)
+		seed = util_clock_seed();
 
 	ksft_print_header();
 	ksft_set_plan(6);
@@ -995,12 +993,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)seed, argv[0],
 		       (unsigned long long)seed, calls, nworkers);
 
-	if (geteuid() != 0)
-		ksft_exit_skip("needs root (AF_PACKET, raw sockets, a network namespace)\n");
-	dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		ksft_exit_skip("cannot open " WSPBIND_DEV ": %s\n",
-			       strerror(errno));
+	dev = util_open_dev_as_root("AF_PACKET, raw sockets, a network namespace");
 	ret = util_enter_netns();
 	if (ret)
 		ksft_exit_fail_msg("network namespace: %s\n", strerror(-ret));

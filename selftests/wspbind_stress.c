@@ -665,17 +665,12 @@ int main(int argc, char **argv)
 					   argv[0]);
 	}
 	if (!seed)
-		seed = (uint64_t)time(NULL) ^ getpid();
+		seed = util_clock_seed();
 
 	ksft_print_header();
 	ksft_set_plan(9);
 	ksft_print_msg("seed %llu\n", (unsigned long long)seed);
-	if (geteuid() != 0)
-		ksft_exit_skip("needs root (network namespaces, modules)\n");
-	dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		ksft_exit_skip("cannot open " WSPBIND_DEV ": %s\n",
-			       strerror(errno));
+	dev = util_open_dev_as_root("network namespaces, modules");
 	shm = map_shared();
 
 	test_port0_unique();

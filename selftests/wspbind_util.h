@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What wspbind_fuzz and wspbind_stress share: a network namespace of
- * their own with loopback up, one WSPBind through the device, a socket's
- * port, a sysctl write, the namespace's count of sockets, and a small
- * seeded random generator.
+ * What wspbind_fuzz and wspbind_stress share: their start (a seed, root,
+ * the device), a network namespace of their own with loopback up, one
+ * WSPBind through the device, a socket's port, a sysctl write, the
+ * namespace's count of sockets, and a small seeded random generator.
  */
 #ifndef _WSPBIND_UTIL_H
 #define _WSPBIND_UTIL_H
@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include <linux/wspbind.h>
+
+#include "kselftest.h"
 
 #define WSPBIND_DEV		"/dev/wspbind"
 #define WSPBIND_RANGE_SYSCTL	"/proc/sys/net/wspbind/ephemeral_port_range"
@@ -53,6 +55,29 @@ static inline uint64_t util_seed(uint64_t seed, uint64_t stream)
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	z ^= z >> 31;
 	return z ? z : 1;
+}
+
+/* A seed for a run given none: the clock's and the pid's, 48 bits. */
+static inline uint64_t util_clock_seed(void)
+{
+	return ((uint64_t)time(NULL) << 20 ^ getpid()) & 0xffffffffffffULL;
+}
+
+/*
+ * The device, opened by root: a program that is not root, or finds no
+ * device, skips as a whole. @root_for says what root is needed for.
+ */
+static inline int util_open_dev_as_root(const char *root_for)
+{
+	int dev;
+
+	if (geteuid() != 0)
+		ksft_exit_skip("needs root (%s)\n", root_for);
+	dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		ksft_exit_skip("cannot open " WSPBIND_DEV ": %s\n",
+			       strerror(errno));
+	return dev;
 }
 
 static inline double util_now(void)
