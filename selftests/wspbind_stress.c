@@ -57,7 +57,7 @@ static uint64_t seed;
 /* What a child process reports back, in memory shared with the parent. */
 struct shared {
 	unsigned long binds, duplicates, bad_nobufs, other, bad_port;
-	unsigned long answers[4];
+	unsigned long answers[5];
 	int sockets_before, sockets_after;
 	int owner[2][STRESS_PORTS];	/* [TCP, UDP]: thread + 1, or 0 */
 	int status;			/* a setup failure: -errno */
@@ -298,7 +298,8 @@ static void *race_binder(void *arg)
 		wsa = util_wspbind(stress_dev, fd, &ss, len, NULL);
 		slot = wsa == 0 ? 0 : wsa == WSPBIND_WSAENOTSOCK ? 1 :
 		       wsa == WSPBIND_WSAEINVAL ? 2 :
-		       wsa == WSPBIND_WSAEINPROGRESS ? 3 : -1;
+		       wsa == WSPBIND_WSAEINPROGRESS ? 3 :
+		       wsa == WSPBIND_WSAEFAULT ? 4 : -1;
 		if (slot < 0) {
 			ksft_print_msg("close race: answer %d\n", wsa);
 			__atomic_add_fetch(&shm->other, 1, __ATOMIC_RELAXED);
@@ -315,8 +316,9 @@ static void *race_binder(void *arg)
 /*
  * Closes the binders' sockets, or puts a pipe in their place, while they
  * bind. A number closed here may be taken by the other binder's next
- * socket, so a bind may also find its socket bound (WSAEINVAL) or being
- * bound (WSAEINPROGRESS): all answers the header gives.
+ * socket, so a bind may also find its socket bound (WSAEINVAL), being
+ * bound (WSAEINPROGRESS), or of the other family than its name
+ * (WSAEFAULT): all answers the header gives.
  */
 static void *race_closer(void *arg)
 {
@@ -374,8 +376,8 @@ static void test_close_race(void)
 	bool ok = child_ok(status, "close race");
 	unsigned long *a = shm->answers;
 
-	ksft_print_msg("close race: %lu bound, %lu WSAENOTSOCK, %lu WSAEINVAL, %lu WSAEINPROGRESS, %lu other answers\n",
-		       a[0], a[1], a[2], a[3], shm->other);
+	ksft_print_msg("close race: %lu bound, %lu WSAENOTSOCK, %lu WSAEINVAL, %lu WSAEINPROGRESS, %lu WSAEFAULT, %lu other answers\n",
+		       a[0], a[1], a[2], a[3], a[4], shm->other);
 	ksft_test_result(ok && !shm->other && a[0] && a[1],
 			 "close() and dup2() racing the ioctl: every answer a documented one, binds and refusals both seen\n");
 	ksft_test_result(ok && shm->sockets_before >= 0 &&
