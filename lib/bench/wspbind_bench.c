@@ -1054,21 +1054,30 @@ static void bench_memory(void)
 	/* A warm-up, so caches the first calls fill do not count as growth. */
 	memory_run(C_WSPBIND, 2000, &bad);
 	memory_run(C_BIND, 2000, &bad);
-	for (c = C_WSPBIND; c <= C_BIND; c++) {
-		settle();
-		read_slabs(before);
-		memory_run(c, calls, &bad);
-		settle();
-		read_slabs(after);
-		grow[c] = most_growth(before, after, &name[c]);
-	}
-	tap(!bad, "memory: %d port-0 binds per contender succeeded (%d failed)",
-	    calls, bad);
 	/*
 	 * A leak of one object in a hundred calls shows as @calls / 100; SLUB's
 	 * per-CPU slabs make a few hundred objects of noise either way.
 	 */
 	limit = calls / 100 > 500 ? calls / 100 : 500;
+	for (c = C_WSPBIND; c <= C_BIND; c++) {
+		int waits = 0;
+
+		settle();
+		read_slabs(before);
+		memory_run(c, calls, &bad);
+		/*
+		 * Sockets freed after an RCU grace period still count until it
+		 * ends, later on a busy host: look again a few times. A leak
+		 * does not shrink.
+		 */
+		do {
+			settle();
+			read_slabs(after);
+			grow[c] = most_growth(before, after, &name[c]);
+		} while (grow[c] >= limit && ++waits < 5);
+	}
+	tap(!bad, "memory: %d port-0 binds per contender succeeded (%d failed)",
+	    calls, bad);
 	tap(grow[C_WSPBIND] < limit,
 	    "memory: no slab cache grew by %ld objects over %d WSPBind calls (most: %s %+ld; bind(2): %s %+ld)",
 	    limit, calls, name[C_WSPBIND], grow[C_WSPBIND],
