@@ -13,8 +13,6 @@
 
 #include "wspbind.h"
 
-#define WSPBIND_DEVICE	"/dev/wspbind"
-
 /* The device, opened on first use and kept; -1 until then. */
 static int wspbind_fd = -1;
 
@@ -26,7 +24,7 @@ static const char *wspbind_device_path(void)
 {
 	const char *path = secure_getenv("WSPBIND_DEVICE");
 
-	return path && *path ? path : WSPBIND_DEVICE;
+	return path && *path ? path : WSPBIND_DEVICE_PATH;
 }
 
 /*

@@ -105,7 +105,7 @@ static const struct file_operations wspbind_fops = {
 
 static struct miscdevice wspbind_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
-	.name = "wspbind",
+	.name = WSPBIND_DEVICE_NAME,
 	.fops = &wspbind_fops,
 	.mode = 0660,
 };

@@ -15,12 +15,12 @@
 
 int main(int argc, char **argv)
 {
-	int dev = open("/dev/wspbind", O_RDWR | O_CLOEXEC);
+	int dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	int err = errno;
 
 	if (dev < 0) {
 		ksft_print_header();
-		ksft_exit_skip("cannot open /dev/wspbind: %s (is the wspbind module loaded?)\n",
+		ksft_exit_skip("cannot open " WSPBIND_DEVICE_PATH ": %s (is the wspbind module loaded?)\n",
 			       strerror(err));
 	}
 	close(dev);

@@ -36,7 +36,6 @@
 
 #include "kselftest_harness.h"
 
-#define DEV_PATH	"/dev/wspbind"
 #define COUNTERS_PATH	"/proc/net/wspbind"
 #define RANGE_SYSCTL	"/proc/sys/net/wspbind/ephemeral_port_range"
 #define TRACEFS		"/sys/kernel/tracing"
@@ -289,9 +288,9 @@ FIXTURE_SETUP(observe)
 {
 	int ret;
 
-	self->dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (self->dev < 0)
-		SKIP(return, "cannot open " DEV_PATH " (is the module loaded?)");
+		SKIP(return, "cannot open " WSPBIND_DEVICE_PATH " (is the module loaded?)");
 	ret = enter_test_netns();
 	ASSERT_EQ(0, ret) TH_LOG("test namespace: %s", strerror(-ret));
 }

@@ -91,7 +91,7 @@ static int in_child_netns(void (*fn)(int dev), struct shared *s)
 		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
 	if (pid == 0) {
 		ret = util_enter_netns();
-		dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+		dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 		if (ret || dev < 0) {
 			s->status = ret ? ret : -errno;
 			_exit(1);
@@ -494,7 +494,7 @@ static void test_netns_killed(void)
 			pthread_t t[3];
 			int i;
 
-			dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+			dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 			if (util_enter_netns() || dev < 0 ||
 			    set_range(20000, 20999))
 				_exit(1);
@@ -520,7 +520,7 @@ static void test_netns_killed(void)
 	status = 1;
 	if (fork() == 0) {
 		port = 0;
-		dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+		dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 		wsa = -1;
 		if (!util_enter_netns() && dev >= 0) {
 			fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -566,13 +566,13 @@ static void test_rmmod_busy(void)
 	int dev, busy, works, gone, reload = -1, ret;
 	struct stat st;
 
-	dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+	dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ret = unload_module();
 	busy = dev >= 0 && ret == -EWOULDBLOCK;
 	works = dev >= 0 && device_answers(dev);
 	close(dev);
 	ret = unload_module();
-	gone = ret == 0 && stat(WSPBIND_DEV, &st) && errno == ENOENT &&
+	gone = ret == 0 && stat(WSPBIND_DEVICE_PATH, &st) && errno == ENOENT &&
 	       stat(WSPBIND_RANGE_SYSCTL, &st) && errno == ENOENT;
 	if (!ret)
 		reload = load_module();
@@ -590,7 +590,7 @@ static void *reload_user(void *arg)
 	int dev, fd, n;
 
 	while (!reload_stop) {
-		dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+		dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 		if (dev >= 0) {
 			reload_opened++;
 			if (!device_answers(dev))

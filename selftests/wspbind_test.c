@@ -51,7 +51,6 @@
 #define IPPROTO_MPTCP		262
 #endif
 
-#define DEV_PATH		"/dev/wspbind"
 #define RANGE_SYSCTL		"/proc/sys/net/wspbind/ephemeral_port_range"
 #define RESERVED_SYSCTL		"/proc/sys/net/ipv4/ip_local_reserved_ports"
 #define UNPRIV_PORT_SYSCTL	"/proc/sys/net/ipv4/ip_unprivileged_port_start"
@@ -350,9 +349,9 @@ static const char *env_init(struct __test_metadata *_metadata, int *dev)
 {
 	int ret;
 
-	*dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	*dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (*dev < 0)
-		return "cannot open " DEV_PATH " (is the module loaded?)";
+		return "cannot open " WSPBIND_DEVICE_PATH " (is the module loaded?)";
 	ret = enter_netns();
 	if (ret == -EPERM)
 		return "cannot unshare a network namespace (needs root)";
@@ -819,7 +818,7 @@ static void open_as_nobody(void *arg)
 	p->err = drop_to_nobody();
 	if (p->err)
 		return;
-	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	fd = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	p->ret = fd < 0 ? -errno : 0;
 	if (fd >= 0)
 		close(fd);
@@ -2516,7 +2515,7 @@ static void member_job_run(void *arg)
 	job->err = become_nobody(job->gid);
 	if (job->err)
 		return;
-	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	job->open_ret = dev < 0 ? -errno : 0;
 	if (dev < 0 || !job->family)
 		return;
@@ -2553,7 +2552,7 @@ TEST_F(abi, node_mode_default)
 	ASSERT_EQ(0, module_group(&gid));
 	if (gid)
 		SKIP(return, "the module was loaded with group=%u", gid);
-	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0660U, st.st_mode & 07777);
 	EXPECT_EQ(0U, st.st_uid);
@@ -2568,7 +2567,7 @@ TEST_F(abi, node_mode_group)
 	ASSERT_EQ(0, module_group(&gid));
 	if (!gid)
 		SKIP(return, "the module was loaded without group=");
-	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0666U, st.st_mode & 07777);
 }

@@ -25,7 +25,6 @@
 
 #include "kselftest.h"
 
-#define WSPBIND_DEV		"/dev/wspbind"
 #define WSPBIND_RANGE_SYSCTL	"/proc/sys/net/wspbind/ephemeral_port_range"
 
 /* xorshift64*: small, fast, and the same sequence on 32- and 64-bit. */
@@ -73,9 +72,9 @@ static inline int util_open_dev_as_root(const char *root_for)
 
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root (%s)\n", root_for);
-	dev = open(WSPBIND_DEV, O_RDWR | O_CLOEXEC);
+	dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
-		ksft_exit_skip("cannot open " WSPBIND_DEV ": %s\n",
+		ksft_exit_skip("cannot open " WSPBIND_DEVICE_PATH ": %s\n",
 			       strerror(errno));
 	return dev;
 }

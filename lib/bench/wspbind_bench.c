@@ -461,11 +461,11 @@ static void bench_floor(void)
 	socklen_t len = make_name(&ss, AF_INET, false, 0, false);
 	double t[2][MAX_REPS], d[MAX_REPS];
 	int calls = opt.quick ? 20 : EXPLICIT_CALLS;
-	int dev = open("/dev/wspbind", O_RDWR | O_CLOEXEC);
+	int dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	int rep, i, j, c, bad = 0;
 
 	if (dev < 0)
-		die("open /dev/wspbind");
+		die("open " WSPBIND_DEVICE_PATH);
 	for (rep = 0; rep < opt.reps; rep++) {
 		for (i = 0; i < calls; i++) {
 			for (j = 0; j < 2; j++) {

@@ -34,7 +34,7 @@ static int device_fds(void)
 	int count = 0;
 	DIR *dir;
 
-	if (stat("/dev/wspbind", &dev))
+	if (stat(WSPBIND_DEVICE_PATH, &dev))
 		return -1;
 	dir = opendir("/proc/self/fd");
 	if (!dir)
@@ -55,7 +55,7 @@ static int device_fd(void)
 	struct stat dev, st;
 	int fd;
 
-	if (stat("/dev/wspbind", &dev))
+	if (stat(WSPBIND_DEVICE_PATH, &dev))
 		return -1;
 	for (fd = 3; fd < 1024; fd++)
 		if (!fstat(fd, &st) && S_ISCHR(st.st_mode) &&
@@ -92,7 +92,7 @@ FIXTURE(lib) {
 FIXTURE_SETUP(lib)
 {
 	self->sock = -1;
-	if (access("/dev/wspbind", F_OK))
+	if (access(WSPBIND_DEVICE_PATH, F_OK))
 		return;
 	self->sock = socket(AF_INET, SOCK_STREAM, 0);
 	ASSERT_LE(0, self->sock);
@@ -298,7 +298,7 @@ TEST(device_forbidden_is_eacces)
 	int sock = socket(AF_INET, SOCK_STREAM, 0);
 	int err = 0;
 
-	if (access("/dev/wspbind", F_OK))
+	if (access(WSPBIND_DEVICE_PATH, F_OK))
 		SKIP(return, "/dev/wspbind is absent: the module is not loaded");
 	if (getuid())
 		SKIP(return, "needs root to drop to an unprivileged user");

@@ -11,12 +11,12 @@
 /**
  * DOC: General ioctl format
  *
- * The device /dev/wspbind has one command, %WSPBIND_IOC_BIND. As in
- * iommufd, the command number carries no size: the argument struct starts
- * with a __u32 @size that user space sets to sizeof() the struct it was
- * built with. The kernel accepts any @size at least as large as the first
- * version of the struct; bytes it does not know must be zero (otherwise
- * -E2BIG), and bytes user space did not pass read as zero.
+ * The device /dev/wspbind (%WSPBIND_DEVICE_PATH) has one command,
+ * %WSPBIND_IOC_BIND. As in iommufd, the command number carries no size: the
+ * argument struct starts with a __u32 @size that user space sets to sizeof()
+ * the struct it was built with. The kernel accepts any @size at least as
+ * large as the first version of the struct; bytes it does not know must be
+ * zero (otherwise -E2BIG), and bytes user space did not pass read as zero.
  *
  * The ioctl itself fails (returns -1 and sets errno) only when the request
  * is malformed:
@@ -94,6 +94,10 @@
 /* Address family numbers as Winsock spells them (AF_INET is the same). */
 #define WSPBIND_WS_AF_INET		2
 #define WSPBIND_WS_AF_INET6		23
+
+/* The misc device's name, and the node user space opens. */
+#define WSPBIND_DEVICE_NAME		"wspbind"
+#define WSPBIND_DEVICE_PATH		"/dev/" WSPBIND_DEVICE_NAME
 
 /* The most of @name that is ever read: sizeof(struct sockaddr_storage). */
 #define WSPBIND_NAME_MAX		128
