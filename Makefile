@@ -72,13 +72,20 @@ selftests:
 TEST_CFLAGS	= $(USER_CFLAGS) -Wno-unused-parameter -I$(KSFT_INC)
 # kselftest_harness.h's callbacks leave parameters unused.
 
-tests: $(BUILD)/tests/rules_test $(BUILD)/tests/lib_test \
+tests: $(BUILD)/tests/rules_test $(BUILD)/tests/sharing_test \
+	$(BUILD)/tests/lib_test \
 	$(BUILD)/tests/lib_test32 $(BUILD)/tests/wspbind_demo
 
 $(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
 			  module/rules.c module/rules.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c
+
+$(BUILD)/tests/sharing_test: module/test/sharing_test.c \
+			    module/test/sharing_cases.h module/sharing.c \
+			    module/sharing.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ module/test/sharing_test.c module/sharing.c
 
 $(BUILD)/tests/lib_test: lib/test/lib_test.c $(LIB_SRCS) lib/wspbind.h
 	@mkdir -p $(@D)

@@ -6,22 +6,28 @@
  */
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/filter.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <net/addrconf.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 #include <linux/wspbind.h>
 
 #include "compat.h"
+#include "internal.h"
 #include "rules.h"
+#include "sharing.h"
 #include "trace.h"
-#include "wspbind.h"
 
 bool wspbind_allow_no_new_privs;
 
@@ -58,11 +64,193 @@ static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 	return 0;
 }
 
+/*
+ * Linux decides on its own who may share a port (inet_csk_get_port() for
+ * TCP, udp_lib_get_port() for UDP), by SO_REUSEADDR and SO_REUSEPORT. The
+ * module decides first, by Windows's rules (registry.c), and then has to
+ * make Linux agree: every socket it binds gets sk_reuse = SK_FORCE_REUSE,
+ * the value TCP_REPAIR uses, with which TCP skips its conflict check for
+ * this socket's bind and, as inet_csk_listen_start() binds the port again,
+ * its listen(); UDP treats any non-zero sk_reuse as SO_REUSEADDR, so two
+ * sockets so marked never conflict. Sockets bound with bind(2) still
+ * refuse the module's sockets by Linux's rule, and registry.c refuses a
+ * WSPBind beside them where bind(2) would. The mark is inherited by
+ * accepted and TIME_WAIT connections, which is how registry.c tells them.
+ */
+static void wspbind_mark(struct sock *sk)
+{
+	lock_sock(sk);
+	sk->sk_reuse = SK_FORCE_REUSE;
+	release_sock(sk);
+}
+
+/*
+ * Two TCP sockets with SO_REUSEADDR may listen on one address; Windows
+ * gives the connections to the first that listened, and to the next once
+ * that one closes. Linux gives them to the last one hashed, unless the
+ * listeners form an SO_REUSEPORT group, which the kernel builds at
+ * listen() from listeners of one uid on one address: its members keep the
+ * order they joined in, the group's program picks one, and a member that
+ * leaves hands its slot to the last one. A classic BPF program that
+ * returns 0 therefore picks Windows's listener. The program goes on the
+ * socket's own group before the bind; at listen() a socket that finds a
+ * group on its address joins it and drops its own, so the group keeps the
+ * first socket's program.
+ */
+static int wspbind_first_listener_wins(struct sock *sk)
+{
+	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog_kern fprog = { .len = 1, .filter = &ret0 };
+	struct bpf_prog *prog;
+	int err;
+
+	err = bpf_prog_create(&prog, &fprog);
+	if (err)
+		return err;
+	lock_sock(sk);
+	sk->sk_reuseport = 1;
+	err = reuseport_attach_prog(sk, prog);
+	if (err)
+		sk->sk_reuseport = 0;
+	release_sock(sk);
+	if (err)
+		bpf_prog_destroy(prog);
+	return err;
+}
+
+/* May the caller not bind @port without CAP_NET_BIND_SERVICE? */
+static bool wspbind_port_needs_privilege(struct net *net, u16 port)
+{
+	return inet_port_requires_bind_service(net, port) &&
+	       !ns_capable_noaudit(net->user_ns, CAP_NET_BIND_SERVICE);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* The one device that holds a link-local address; 0 when none does. */
+static int wspbind_link_local_dev(struct net *net, const struct in6_addr *a)
+{
+	struct net_device *dev;
+	int ifindex = 0;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (ipv6_chk_addr(net, a, dev, 0)) {
+			ifindex = dev->ifindex;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ifindex;
+}
+
+/*
+ * Windows's IPv6 scope ids: a scope id names the link of a link-local
+ * address, and means nothing for any other address, which Windows refuses
+ * with one (Linux ignores it); scope id 0 on a link-local address means
+ * the link that has the address (Linux refuses it with EINVAL).
+ */
+static u32 wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
+{
+	if (!(ipv6_addr_type(&sin6->sin6_addr) & IPV6_ADDR_LINKLOCAL))
+		return sin6->sin6_scope_id ? WSPBIND_WSAEADDRNOTAVAIL : 0;
+	if (!sin6->sin6_scope_id)
+		sin6->sin6_scope_id = wspbind_link_local_dev(net,
+							     &sin6->sin6_addr);
+	return sin6->sin6_scope_id ? 0 : WSPBIND_WSAEADDRNOTAVAIL;
+}
+#else
+static u32 wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
+{
+	return 0;
+}
+#endif
+
+/* The address a name asks for, as the sharing rules see it. */
+static void wspbind_claim_addr(const struct sock *sk,
+			       const struct sockaddr_storage *addr,
+			       struct wspbind_addr *a)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+
+	memset(a, 0, sizeof(*a));
+	a->family = sk->sk_family;
+	a->dev = READ_ONCE(sk->sk_bound_dev_if);
+	if (sk->sk_family == AF_INET) {
+		a->v4 = sin->sin_addr.s_addr;
+		return;
+	}
+	a->v6 = sin6->sin6_addr;
+	a->v6only = sk->sk_ipv6only;
+	if (sin6->sin6_scope_id)
+		a->dev = sin6->sin6_scope_id;
+}
+
+/*
+ * An explicit port: decide by Windows's rules with the port locked, then
+ * bind, marked, and file the socket before the lock drops, so the next
+ * bind of the port sees it.
+ */
+static int wspbind_bind_shared(struct socket *sock,
+			       struct sockaddr_storage *addr, int addrlen,
+			       struct wspbind_entry *entry,
+			       enum wspbind_opt opt, u32 *wsa)
+{
+	struct sock *sk = sock->sk;
+	u16 port = ntohs(*wspbind_name_port(addr));
+	struct wspbind_claim claim = {
+		.sk = sk,
+		.opt = opt,
+		.uid = sock_i_uid(sk),
+		.linux_reuse = {
+			.reuse = sk->sk_reuse,
+			.reuseport = sk->sk_reuseport,
+		},
+	};
+	enum wspbind_share share;
+	unsigned char reuse, reuseport;
+	struct wspbind_port p;
+	int err = 0;
+
+	wspbind_claim_addr(sk, addr, &claim.addr);
+	wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	share = wspbind_port_decide(&p, &claim);
+	if (share != WSPBIND_SHARE_OK) {
+		/* bind(2) tells of the port's privilege before its use. */
+		*wsa = wspbind_port_needs_privilege(sock_net(sk), port) ?
+		       WSPBIND_WSAEACCES : wspbind_share_wsa(share);
+		goto out_unlock;
+	}
+
+	reuse = sk->sk_reuse;
+	reuseport = sk->sk_reuseport;
+	if (opt == WSPBIND_OPT_REUSEADDR && sk->sk_protocol == IPPROTO_TCP) {
+		err = wspbind_first_listener_wins(sk);
+		if (err)
+			goto out_unlock;
+	}
+	wspbind_mark(sk);
+	err = wspbind_kernel_bind(sock, addr, addrlen);
+	if (err) {
+		lock_sock(sk);
+		sk->sk_reuse = reuse;
+		sk->sk_reuseport = reuseport;
+		release_sock(sk);
+		goto out_unlock;
+	}
+	wspbind_port_register(&p, entry, sock, opt);
+out_unlock:
+	wspbind_port_unlock(&p);
+	return err;
+}
+
 /* One port-0 search. */
 struct wspbind_search {
 	struct socket *sock;
 	struct sockaddr_storage *addr;
 	int addrlen;
+	struct wspbind_entry *entry;	/* filed for the port bound */
+	enum wspbind_opt opt;
 	int may_bind_privileged;	/* -1 until asked */
 	u32 tried;			/* candidates looked at: its length */
 };
@@ -100,8 +288,15 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 
 	if (held ? !test_bit(index, held) :
 		   !wspbind_port_held(sk, candidate)) {
+		struct wspbind_port p;
+
+		/* Bound and filed under the port's lock, as one step. */
 		*wspbind_name_port(s->addr) = htons(candidate);
+		wspbind_port_lock(&p, net, sk->sk_protocol, candidate);
 		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
+		if (!err)
+			wspbind_port_register(&p, s->entry, s->sock, s->opt);
+		wspbind_port_unlock(&p);
 		if (err != -EADDRINUSE)
 			return err;
 	}
@@ -120,16 +315,21 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
  * look at the hash, not a bind attempt; for UDP one walk of a slot serves
  * its whole class. The socket's SO_REUSEADDR and SO_REUSEPORT are off
  * while it binds, so a port taken since the look is refused and the walk
- * goes on; they are back on once the search ends.
+ * goes on; they are back on once the search ends. The port found is
+ * filed in the registry with the socket's Winsock option, and the socket
+ * marked as every socket the device binds (wspbind_mark()).
  */
 static int wspbind_bind_any_port(struct socket *sock,
 				 struct sockaddr_storage *addr, int addrlen,
+				 struct wspbind_entry *entry, enum wspbind_opt opt,
 				 u32 *tried)
 {
 	struct wspbind_search s = {
 		.sock = sock,
 		.addr = addr,
 		.addrlen = addrlen,
+		.entry = entry,
+		.opt = opt,
 		.may_bind_privileged = -1,
 	};
 	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
@@ -184,30 +384,73 @@ static int wspbind_bind_any_port(struct socket *sock,
 		sk->sk_reuseport = reuseport;
 		release_sock(sk);
 	}
+	if (!err)
+		wspbind_mark(sk);
 
 	*tried = s.tried;
 	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
 	return err == -EADDRINUSE ? -ENOBUFS : err;
 }
 
+/* The Winsock option a request carries; WSAEINVAL for both. */
+static u32 wspbind_req_opt(const struct wspbind_bind *req,
+			   enum wspbind_opt *opt)
+{
+	u32 both = WSPBIND_BIND_REUSEADDR | WSPBIND_BIND_EXCLUSIVEADDRUSE;
+
+	if ((req->flags & both) == both)
+		return WSPBIND_WSAEINVAL;
+	if (req->flags & WSPBIND_BIND_REUSEADDR)
+		*opt = WSPBIND_OPT_REUSEADDR;
+	else if (req->flags & WSPBIND_BIND_EXCLUSIVEADDRUSE)
+		*opt = WSPBIND_OPT_EXCLUSIVE;
+	else
+		*opt = WSPBIND_OPT_NONE;
+	return 0;
+}
+
 /* Bind a socket that passed every check. */
 static u32 wspbind_bind_socket(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
-			       u16 *port, struct wspbind_event *ev)
+			       const struct wspbind_bind *req, u16 *port,
+			       struct wspbind_event *ev)
 {
+	struct wspbind_entry *entry;
+	enum wspbind_opt opt;
+	u32 wsa = 0;
 	int err;
 
 	if (READ_ONCE(inet_sk(sock->sk)->inet_num))
 		return WSPBIND_WSAEINVAL;
+	wsa = wspbind_req_opt(req, &opt);
+	if (wsa)
+		return wsa;
+	if (sock->sk->sk_family == AF_INET6) {
+		wsa = wspbind_check_scope(sock_net(sock->sk),
+					  (struct sockaddr_in6 *)addr);
+		if (wsa)
+			return wsa;
+	}
+
+	/* Before the bind: a bind is never undone for want of memory. */
+	entry = wspbind_entry_new();
+	if (!entry)
+		return WSPBIND_WSAENOBUFS;
 
 	if (*wspbind_name_port(addr)) {
-		err = wspbind_kernel_bind(sock, addr, addrlen);
+		err = wspbind_bind_shared(sock, addr, addrlen, entry, opt,
+					  &wsa);
 	} else {
 		ev->searched = true;
-		err = wspbind_bind_any_port(sock, addr, addrlen, &ev->probes);
+		err = wspbind_bind_any_port(sock, addr, addrlen, entry, opt,
+					    &ev->probes);
 	}
 	if (err)
-		return wspbind_wsa_from_errno(err);
+		wsa = wspbind_wsa_from_errno(err);
+	if (wsa) {
+		wspbind_entry_drop(entry);
+		return wsa;
+	}
 
 	*port = READ_ONCE(inet_sk(sock->sk)->inet_num);
 	return 0;
@@ -274,7 +517,8 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
 	if (!wsa) {
 		ev.req_port = ntohs(*wspbind_name_port(&addr));
-		wsa = wspbind_bind_socket(sock, &addr, addrlen, port, &ev);
+		wsa = wspbind_bind_socket(sock, &addr, addrlen, req, port,
+					  &ev);
 	}
 
 	wspbind_inflight_end(&inflight);

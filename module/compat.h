@@ -60,6 +60,37 @@ wspbind_tcp_hashinfo(const struct sock *sk)
 	return tcp_or_dccp_get_hashinfo(sk);
 }
 
+/* The same, from the namespace alone (a sweep has no socket). */
+static inline struct inet_hashinfo *wspbind_tcp_hashinfo_net(struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
+
+/* What wspbind_visit_holders() calls for each holder of a port. */
+typedef void (*wspbind_holder_fn_t)(const struct sock *sk, void *arg);
+
+/*
+ * Call @fn for each socket and TIME_WAIT connection of a TCP port's bind
+ * bucket: 6.8 moved them from the port's bucket to one bucket per port
+ * and address, each on the port's bucket's bhash2 list. Either way the
+ * port's bind hash lock, which the caller holds, keeps the lists still.
+ */
+static inline void wspbind_tcp_visit_owners(struct inet_bind_bucket *tb,
+					    wspbind_holder_fn_t fn, void *arg)
+{
+	struct sock *sk2;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	struct inet_bind2_bucket *tb2;
+
+	hlist_for_each_entry(tb2, &tb->bhash2, bhash_node)
+		sk_for_each_bound(sk2, &tb2->owners)
+			fn(sk2, arg);
+#else
+	sk_for_each_bound(sk2, &tb->owners)
+		fn(sk2, arg);
+#endif
+}
+
 /* 6.2 moved UDP's hash table from the protocol to the namespace. */
 static inline struct udp_table *wspbind_udp_table(const struct sock *sk)
 {
@@ -67,6 +98,15 @@ static inline struct udp_table *wspbind_udp_table(const struct sock *sk)
 	return sock_net(sk)->ipv4.udp_table;
 #else
 	return sk->sk_prot->h.udp_table;
+#endif
+}
+
+static inline struct udp_table *wspbind_udp_table_net(struct net *net)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return net->ipv4.udp_table;
+#else
+	return &udp_table;
 #endif
 }
 

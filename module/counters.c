@@ -3,8 +3,10 @@
  * Per-network-namespace counters of WSPBind calls, in /proc/net/wspbind:
  * how many binds were asked for, how many succeeded, how many ended in
  * each Winsock error, and how many port-0 searches ran and how many ports
- * they tried. The counters are per-cpu, so a bind never takes a lock or
- * bounces a cache line to count; a read adds up the CPUs.
+ * they tried; last, how many sockets bound through the device the
+ * sharing registry holds an entry for (registry.c). The counters are
+ * per-cpu, so a bind never takes a lock or bounces a cache line to
+ * count; a read adds up the CPUs.
  *
  * The file is 0400 and, like every file in /proc/net, owned by the root
  * of the user namespace that owns the network namespace: only that root
@@ -18,7 +20,7 @@
 #include <net/netns/generic.h>
 #include <linux/wspbind.h>
 
-#include "wspbind.h"
+#include "internal.h"
 
 enum wspbind_counter {
 	WSPBIND_CNT_BINDS,
@@ -118,6 +120,8 @@ static int wspbind_counters_show(struct seq_file *seq, void *v)
 	for (i = 0; i < ARRAY_SIZE(wspbind_wsa_names); i++)
 		seq_printf(seq, "%s %lu\n", wspbind_wsa_names[i].name,
 			   wspbind_counter_sum(wc->pcpu, WSPBIND_CNT_WSA + i));
+	/* Not a count of events: the registry's entries right now. */
+	seq_printf(seq, "sockets %d\n", wspbind_registry_count(net));
 	return 0;
 }
 

@@ -4,15 +4,32 @@
  * already under way on the socket. Each call registers an entry that lives
  * on its own stack for the length of the call, so this costs no allocation.
  */
-#include <linux/hashtable.h>
+#include <linux/hash.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 
-#include "wspbind.h"
+#include "internal.h"
 
 #define WSPBIND_INFLIGHT_BITS	6
 
-static DEFINE_HASHTABLE(wspbind_inflight, WSPBIND_INFLIGHT_BITS);
-static DEFINE_SPINLOCK(wspbind_inflight_lock);
+/*
+ * One lock per bucket, so that binds of different sockets rarely meet on
+ * a lock: a bind takes its socket's bucket's lock twice, briefly.
+ */
+static struct wspbind_inflight_bucket {
+	spinlock_t lock;		/* guards head */
+	struct hlist_head head;
+} wspbind_inflight[1 << WSPBIND_INFLIGHT_BITS] = {
+	[0 ... (1 << WSPBIND_INFLIGHT_BITS) - 1] = {
+		.lock = __SPIN_LOCK_UNLOCKED(wspbind_inflight.lock),
+	},
+};
+
+static struct wspbind_inflight_bucket *
+wspbind_inflight_bucket(const struct socket *sock)
+{
+	return &wspbind_inflight[hash_ptr(sock, WSPBIND_INFLIGHT_BITS)];
+}
 
 /**
  * wspbind_inflight_begin() - claim a socket for one WSPBind
@@ -25,12 +42,12 @@ static DEFINE_SPINLOCK(wspbind_inflight_lock);
 bool wspbind_inflight_begin(struct wspbind_inflight *entry,
 			    const struct socket *sock)
 {
+	struct wspbind_inflight_bucket *b = wspbind_inflight_bucket(sock);
 	struct wspbind_inflight *other;
 	bool claimed = true;
 
-	spin_lock(&wspbind_inflight_lock);
-	hash_for_each_possible(wspbind_inflight, other, node,
-			       (unsigned long)sock) {
+	spin_lock(&b->lock);
+	hlist_for_each_entry(other, &b->head, node) {
 		if (other->sock == sock) {
 			claimed = false;
 			break;
@@ -38,9 +55,9 @@ bool wspbind_inflight_begin(struct wspbind_inflight *entry,
 	}
 	if (claimed) {
 		entry->sock = sock;
-		hash_add(wspbind_inflight, &entry->node, (unsigned long)sock);
+		hlist_add_head(&entry->node, &b->head);
 	}
-	spin_unlock(&wspbind_inflight_lock);
+	spin_unlock(&b->lock);
 	return claimed;
 }
 
@@ -51,7 +68,9 @@ bool wspbind_inflight_begin(struct wspbind_inflight *entry,
  */
 void wspbind_inflight_end(struct wspbind_inflight *entry)
 {
-	spin_lock(&wspbind_inflight_lock);
-	hash_del(&entry->node);
-	spin_unlock(&wspbind_inflight_lock);
+	struct wspbind_inflight_bucket *b = wspbind_inflight_bucket(entry->sock);
+
+	spin_lock(&b->lock);
+	hlist_del(&entry->node);
+	spin_unlock(&b->lock);
 }

@@ -20,7 +20,7 @@
 #include <net/udp.h>
 
 #include "compat.h"
-#include "wspbind.h"
+#include "internal.h"
 
 static bool wspbind_tcp_port_held(const struct sock *sk, u16 port)
 {
@@ -135,4 +135,60 @@ bool wspbind_port_held(const struct sock *sk, u16 port)
 	if (sk->sk_protocol == IPPROTO_TCP)
 		return wspbind_tcp_port_held(sk, port);
 	return wspbind_udp_port_held(sk, port);
+}
+
+static void wspbind_tcp_visit_holders(struct net *net, u16 port,
+				      wspbind_holder_fn_t fn, void *arg)
+{
+	struct inet_hashinfo *hinfo = wspbind_tcp_hashinfo_net(net);
+	struct inet_bind_hashbucket *head;
+	struct inet_bind_bucket *tb;
+
+	head = &hinfo->bhash[inet_bhashfn(net, port, hinfo->bhash_size)];
+	spin_lock_bh(&head->lock);
+	inet_bind_bucket_for_each(tb, &head->chain) {
+		/* One bucket per VRF (l3mdev) that binds the port. */
+		if (net_eq(ib_net(tb), net) && tb->port == port)
+			wspbind_tcp_visit_owners(tb, fn, arg);
+	}
+	spin_unlock_bh(&head->lock);
+}
+
+static void wspbind_udp_visit_holders(struct net *net, u16 port,
+				      wspbind_holder_fn_t fn, void *arg)
+{
+	struct udp_hslot *hslot;
+	struct sock *sk2;
+
+	hslot = udp_hashslot(wspbind_udp_table_net(net), net, port);
+	spin_lock_bh(&hslot->lock);
+	sk_for_each(sk2, &hslot->head) {
+		if (net_eq(sock_net(sk2), net) &&
+		    udp_sk(sk2)->udp_port_hash == port)
+			fn(sk2, arg);
+	}
+	spin_unlock_bh(&hslot->lock);
+}
+
+/**
+ * wspbind_visit_holders() - visit every holder of a port
+ * @net: the namespace
+ * @protocol: IPPROTO_TCP or IPPROTO_UDP
+ * @port: the port, in host byte order
+ * @fn: called for each socket bound to the port, on any address, and for
+ *	TCP each TIME_WAIT connection too (only its &struct sock_common part
+ *	may be read then: check sk_state first); it runs under the table's
+ *	lock with bottom halves off and must not sleep
+ * @arg: passed to @fn
+ *
+ * The holders are the ones the protocol's own bind looks at: the answer
+ * is exact while the lock is held, and a bind that follows still decides.
+ */
+void wspbind_visit_holders(struct net *net, u8 protocol, u16 port,
+			   wspbind_holder_fn_t fn, void *arg)
+{
+	if (protocol == IPPROTO_TCP)
+		wspbind_tcp_visit_holders(net, port, fn, arg);
+	else
+		wspbind_udp_visit_holders(net, port, fn, arg);
 }

@@ -11,10 +11,12 @@
 #include <linux/uidgid.h>
 #include <linux/wspbind.h>
 
-#include "wspbind.h"
+#include "internal.h"
 
 #define WSPBIND_BIND_SIZE_VER0	32
-#define WSPBIND_BIND_FLAGS	WSPBIND_BIND_WINSOCK_AF
+#define WSPBIND_BIND_FLAGS	(WSPBIND_BIND_WINSOCK_AF | \
+				 WSPBIND_BIND_REUSEADDR | \
+				 WSPBIND_BIND_EXCLUSIVEADDRUSE)
 /* out_wsa_error, out_port and __reserved: what the kernel writes back */
 #define WSPBIND_BIND_ANSWER_SIZE	8
 
@@ -120,14 +122,19 @@ static int __init wspbind_init(void)
 	ret = wspbind_counters_init();
 	if (ret)
 		goto out_netns_exit;
+	ret = wspbind_registry_init();
+	if (ret)
+		goto out_counters_exit;
 
 	if (wspbind_group)
 		wspbind_misc.mode = 0666;
 	ret = misc_register(&wspbind_misc);
 	if (ret)
-		goto out_counters_exit;
+		goto out_registry_exit;
 	return 0;
 
+out_registry_exit:
+	wspbind_registry_exit();
 out_counters_exit:
 	wspbind_counters_exit();
 out_netns_exit:
@@ -138,6 +145,7 @@ out_netns_exit:
 static void __exit wspbind_exit(void)
 {
 	misc_deregister(&wspbind_misc);
+	wspbind_registry_exit();
 	wspbind_counters_exit();
 	wspbind_netns_exit();
 }

@@ -11,7 +11,7 @@
 
 #include "compat.h"
 #include "rules.h"
-#include "wspbind.h"
+#include "internal.h"
 
 struct wspbind_net {
 	u32 range;	/* wspbind_range_pack(); read and written whole */

@@ -14,7 +14,7 @@
 #include <linux/tracepoint.h>
 #include <linux/wspbind.h>
 
-#include "wspbind.h"
+#include "internal.h"
 
 #define wspbind_show_family(family)				\
 	__print_symbolic(family,				\

@@ -22,6 +22,7 @@
 #include "../rules.c"
 
 #include "errno_table.h"
+#include "sharing_kunit.c"
 
 /* Kernel-internal errors the table does not name: Winsock's catch-all. */
 static const int wspbind_other_errnos[] = {
@@ -327,6 +328,10 @@ static struct kunit_case wspbind_rules_cases[] = {
 	KUNIT_CASE(wspbind_test_range_valid),
 	KUNIT_CASE(wspbind_test_range_pack),
 	KUNIT_CASE(wspbind_test_port_classes),
+	KUNIT_CASE(wspbind_test_share_table),
+	KUNIT_CASE(wspbind_test_share_overlap),
+	KUNIT_CASE(wspbind_test_share_wine_rows),
+	KUNIT_CASE(wspbind_test_share_check),
 	{}
 };
 

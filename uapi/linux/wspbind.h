@@ -56,20 +56,36 @@
  *                            @name cannot be read, or the first two bytes of
  *                            @name are not the socket's family
  * WSPBIND_WSAEINVAL          the socket already has a local port: it is bound,
- *                            connected or listening
+ *                            connected or listening; or @flags has both
+ *                            %WSPBIND_BIND_REUSEADDR and
+ *                            %WSPBIND_BIND_EXCLUSIVEADDRUSE
+ * WSPBIND_WSAEADDRNOTAVAIL   an IPv6 name has a scope id but its address is
+ *                            not link-local, or a link-local address with
+ *                            scope id 0 is on no interface
+ * WSPBIND_WSAENOBUFS         out of memory for the socket's entry in the
+ *                            sharing registry
  * WSPBIND_WSAEACCES          the port needs CAP_NET_BIND_SERVICE, or a cgroup
- *                            BPF program refused the bind
+ *                            BPF program refused the bind; or the address
+ *                            is in use and the sharing rules deny this
+ *                            socket (see "Address sharing")
  * WSPBIND_WSAEADDRNOTAVAIL   the address is not local to the socket's
  *                            network namespace, or its scope id names no
  *                            interface
- * WSPBIND_WSAEADDRINUSE      the address and port are in use, honouring
- *                            SO_REUSEADDR and SO_REUSEPORT as bind(2) does
+ * WSPBIND_WSAEADDRINUSE      the address and port are in use: a socket
+ *                            bound through the device holds them and the
+ *                            sharing rules refuse, or one bound with
+ *                            bind(2) does and bind(2) would refuse
  * WSPBIND_WSAENOBUFS         out of memory, or port 0 was asked for and
  *                            every port of the namespace's range is held by
  *                            a socket of the same protocol, on any address
  * WSPBIND_WSAEINTR           a fatal signal interrupted the port search
  * WSPBIND_WSAENETDOWN        the network stack answered ENETDOWN
  * ========================== ==============================================
+ *
+ * An address in use answers WSAEACCES rather than WSAEADDRINUSE when the
+ * caller may not bind the port at all (below
+ * net.ipv4.ip_unprivileged_port_start without CAP_NET_BIND_SERVICE), as
+ * bind(2) tells of the port's privilege first.
  *
  * Linux errors met while binding translate as follows: EACCES and EPERM to
  * WSAEACCES, EADDRINUSE to WSAEADDRINUSE, EADDRNOTAVAIL and ENODEV to
@@ -91,6 +107,45 @@
 #define WSPBIND_WSAENETDOWN		10050
 #define WSPBIND_WSAENOBUFS		10055
 
+/**
+ * DOC: Address sharing
+ *
+ * Who may bind an address and port that another socket holds is decided
+ * by Windows's rules, across every socket of the caller's network
+ * namespace, whatever process made it, for TCP and UDP, IPv4 and IPv6.
+ * Each socket bound through the device is bound with the Winsock option
+ * its @flags give: none (Windows's default), SO_REUSEADDR
+ * (%WSPBIND_BIND_REUSEADDR) or SO_EXCLUSIVEADDRUSE
+ * (%WSPBIND_BIND_EXCLUSIVEADDRUSE). Linux's own SO_REUSEADDR and
+ * SO_REUSEPORT on the socket no longer decide a WSPBind.
+ *
+ * - A second bind to a port that a socket bound through the device holds
+ *   is answered by Microsoft's table "Sharing Transport Addresses", by the
+ *   option on each socket and by whether each address is a wildcard or a
+ *   specific one (the table is in Documentation/sharing.rst). Its access
+ *   check is granted when both sockets belong to the same uid, otherwise
+ *   it answers WSAEACCES. A wildcard and a specific address, or two
+ *   different specific addresses, are different fully qualified
+ *   addresses: 0.0.0.0:P and 127.0.0.1:P may both bind and listen.
+ * - A dual-stack AF_INET6 wildcard (IPV6_V6ONLY off) holds IPv4 too, as a
+ *   wildcard below 0.0.0.0: 0.0.0.0:P binds beside it. A v4-mapped IPv6
+ *   address is the IPv4 address it maps. An IPV6_V6ONLY socket holds no
+ *   IPv4 address.
+ * - TIME_WAIT connections, and the accepted connections of a closed
+ *   listener, do not hold the address, except those of an
+ *   SO_EXCLUSIVEADDRUSE socket, which keep it (WSAEADDRINUSE) until they
+ *   are gone.
+ * - A socket bound with bind(2), not through the device, keeps its
+ *   address as Linux says: a WSPBind that bind(2) would refuse because of
+ *   it answers WSAEADDRINUSE.
+ * - Port 0 is never shared, whatever the options: see @name.
+ *
+ * A socket bound through the device can listen beside the sockets it
+ * shares its port with. Two SO_REUSEADDR TCP sockets of one uid that
+ * listen on one address deliver connections to the first that listened,
+ * then, once it is closed, to the next.
+ */
+
 /* Address family numbers as Winsock spells them (AF_INET is the same). */
 #define WSPBIND_WS_AF_INET		2
 #define WSPBIND_WS_AF_INET6		23
@@ -106,9 +161,18 @@
  * enum wspbind_bind_flags - flags for &struct wspbind_bind
  * @WSPBIND_BIND_WINSOCK_AF: the first two bytes of @name use Winsock's
  *	family numbers (AF_INET6 is 23) instead of Linux's (AF_INET6 is 10).
+ * @WSPBIND_BIND_REUSEADDR: Winsock's SO_REUSEADDR is on for the socket:
+ *	it may share its address, and take over an address that another
+ *	socket allows to be shared (see "Address sharing").
+ * @WSPBIND_BIND_EXCLUSIVEADDRUSE: Winsock's SO_EXCLUSIVEADDRUSE is on for
+ *	the socket: no other socket may share its address, and its
+ *	connections keep the address until they are gone. Setting both this
+ *	and %WSPBIND_BIND_REUSEADDR is refused with WSAEINVAL.
  */
 enum wspbind_bind_flags {
 	WSPBIND_BIND_WINSOCK_AF = 1 << 0,
+	WSPBIND_BIND_REUSEADDR = 1 << 1,
+	WSPBIND_BIND_EXCLUSIVEADDRUSE = 1 << 2,
 };
 
 /**
@@ -121,8 +185,10 @@ enum wspbind_bind_flags {
  *	%WSPBIND_NAME_MAX bytes are read; a larger @namelen is accepted and
  *	the bytes past %WSPBIND_NAME_MAX are ignored.
  * @name: user pointer to the address, a sockaddr_in or sockaddr_in6 whose
- *	first two bytes hold the family in host byte order. Port 0 asks for a
- *	port from the network namespace's range,
+ *	first two bytes hold the family in host byte order. An IPv6 scope id
+ *	is taken only on a link-local address; 0 there means the interface
+ *	that has the address. Port 0 asks for a port from the network
+ *	namespace's range,
  *	net.wspbind.ephemeral_port_range (default 1024-5000), that no socket
  *	of the same protocol holds on any address.
  * @out_wsa_error: 0 on success, otherwise a WSPBIND_WSAE* code

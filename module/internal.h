@@ -2,11 +2,15 @@
 /*
  * What the parts of the module offer each other.
  */
-#ifndef _WSPBIND_H
-#define _WSPBIND_H
+#ifndef _WSPBIND_INTERNAL_H
+#define _WSPBIND_INTERNAL_H
 
 #include <linux/list.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
+
+#include "compat.h"
+#include "sharing.h"
 
 struct net;
 struct sock;
@@ -35,6 +39,43 @@ u32 wspbind_held_stride(const struct sock *sk);
 void wspbind_held_class(const struct sock *sk, u16 first, u32 stride,
 			u32 count, unsigned long *held);
 bool wspbind_port_held(const struct sock *sk, u16 port);
+void wspbind_visit_holders(struct net *net, u8 protocol, u16 port,
+			   wspbind_holder_fn_t fn, void *arg);
+
+/* registry.c: the Winsock option of each socket bound, and the decision */
+struct wspbind_bucket;
+struct wspbind_entry;
+
+/* A port taken for one decision: wspbind_port_lock() fills it in. */
+struct wspbind_port {
+	struct wspbind_bucket *bucket;
+	struct net *net;
+	u16 port;
+	u8 protocol;
+};
+
+/* A socket that asks for an address on a port. */
+struct wspbind_claim {
+	const struct sock *sk;
+	enum wspbind_opt opt;
+	struct wspbind_addr addr;
+	kuid_t uid;
+	struct wspbind_linux_reuse linux_reuse;	/* the program's own */
+};
+
+int wspbind_registry_init(void);
+void wspbind_registry_exit(void);
+int wspbind_registry_count(struct net *net);
+void wspbind_sock_addr(const struct sock *sk, struct wspbind_addr *addr);
+void wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
+		       u16 port);
+void wspbind_port_unlock(struct wspbind_port *p);
+enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
+				       const struct wspbind_claim *claim);
+struct wspbind_entry *wspbind_entry_new(void);
+void wspbind_entry_drop(struct wspbind_entry *e);
+void wspbind_port_register(struct wspbind_port *p, struct wspbind_entry *e,
+			   struct socket *sock, enum wspbind_opt opt);
 
 /* What one WSPBind did: for the tracepoint (trace.h) and the counters. */
 struct wspbind_event {
@@ -57,4 +98,4 @@ extern bool wspbind_allow_no_new_privs;
 
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port);
 
-#endif /* _WSPBIND_H */
+#endif /* _WSPBIND_INTERNAL_H */

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which Winsock option each socket was bound with, and the decision of a
+ * bind to a port that other sockets hold.
+ *
+ * Linux knows every socket that holds a port: TCP's bind hash lists them
+ * (TIME_WAIT connections included), UDP's port hash too. What it does not
+ * know is the Winsock option a socket was bound with, so each socket bound
+ * through the device gets an entry here, filed under its namespace,
+ * protocol and port. A bind reads the port's holders from the kernel's
+ * table and the port's entries from here, and applies sharing.c's rules:
+ * its cost grows with the holders of that one port, never with the
+ * sockets bound elsewhere.
+ *
+ * An entry points at its socket but never follows the pointer: it only
+ * compares it, and the socket's inode number, with the holders the
+ * kernel's table lists. An entry whose socket no longer holds the port is
+ * freed by the next look at that port, or within a second by a sweep of
+ * the whole registry, whichever comes first. The one exception is an entry
+ * of an SO_EXCLUSIVEADDRUSE socket: Windows keeps that address for the
+ * socket's connections until they are gone, so the entry stays, and keeps
+ * refusing binds, while the port's table still lists a connection on its
+ * address that came from a Winsock socket.
+ *
+ * Each bucket has its own mutex, which a bind holds from its decision to
+ * its entry, so two binds of one port never decide at once; binds of
+ * different ports take different locks (barring a shared bucket).
+ */
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/workqueue.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+#include "internal.h"
+#include "sharing.h"
+
+#define WSPBIND_REGISTRY_BITS	10
+#define WSPBIND_SWEEP_INTERVAL	HZ
+
+struct wspbind_entry {
+	struct hlist_node node;
+	possible_net_t net;
+	const struct sock *sk;		/* compared, never dereferenced */
+	unsigned long ino;		/* the socket's inode, to tell a reused sk */
+	struct wspbind_addr addr;	/* as bound: for an exclusive entry */
+	u16 port;
+	u8 protocol;
+	u8 opt;				/* enum wspbind_opt */
+	/* What one look at the port found, under the bucket's lock. */
+	bool live;			/* its socket still holds the port */
+	bool keep;			/* a connection on its address does */
+	u32 sweep;			/* the last sweep that looked */
+};
+
+struct wspbind_bucket {
+	struct mutex lock;		/* one decision at a time; guards head */
+	struct hlist_head head;
+};
+
+struct wspbind_registry_net {
+	atomic_t entries;
+};
+
+static struct wspbind_bucket wspbind_registry[1 << WSPBIND_REGISTRY_BITS];
+static atomic_t wspbind_registry_entries = ATOMIC_INIT(0);
+static unsigned int wspbind_registry_id __read_mostly;
+static struct delayed_work wspbind_sweep_work;
+static u32 wspbind_sweep_gen;
+
+static struct wspbind_bucket *wspbind_bucket(const struct net *net,
+					     u8 protocol, u16 port)
+{
+	u32 key = jhash_3words(port, protocol, net_hash_mix(net), 0);
+
+	return &wspbind_registry[hash_32(key, WSPBIND_REGISTRY_BITS)];
+}
+
+static bool wspbind_entry_of_port(const struct wspbind_entry *e,
+				  const struct wspbind_port *p)
+{
+	return e->port == p->port && e->protocol == p->protocol &&
+	       net_eq(read_pnet(&e->net), p->net);
+}
+
+/**
+ * wspbind_port_lock() - take a port for one decision
+ * @p: filled in; pass to the other wspbind_port_*() calls
+ * @net: the namespace
+ * @protocol: IPPROTO_TCP or IPPROTO_UDP
+ * @port: the port, in host byte order
+ *
+ * May sleep.
+ */
+void wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
+		       u16 port)
+{
+	p->net = net;
+	p->protocol = protocol;
+	p->port = port;
+	p->bucket = wspbind_bucket(net, protocol, port);
+	mutex_lock(&p->bucket->lock);
+}
+
+/**
+ * wspbind_port_unlock() - release a port taken by wspbind_port_lock()
+ * @p: the port
+ */
+void wspbind_port_unlock(struct wspbind_port *p)
+{
+	mutex_unlock(&p->bucket->lock);
+}
+
+/*
+ * A full socket's inode number; 0 for a TIME_WAIT connection or a socket
+ * its file has let go of. The inode is freed after an RCU grace period,
+ * and the caller holds the table's lock with bottom halves off.
+ */
+static unsigned long wspbind_sock_ino(const struct sock *sk)
+{
+	struct socket *sock;
+
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return 0;
+	sock = READ_ONCE(sk->sk_socket);
+	return sock ? SOCK_INODE(sock)->i_ino : 0;
+}
+
+static struct wspbind_entry *wspbind_entry_find(const struct wspbind_port *p,
+						const struct sock *sk)
+{
+	struct wspbind_entry *e;
+	unsigned long ino = 0;
+
+	hlist_for_each_entry(e, &p->bucket->head, node) {
+		if (e->sk != sk || !wspbind_entry_of_port(e, p))
+			continue;
+		if (!ino)
+			ino = wspbind_sock_ino(sk);
+		if (ino && e->ino == ino)
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * wspbind_sock_addr() - a bound socket's local address, for the rules
+ * @sk: a socket or TIME_WAIT connection (only its common part is read)
+ * @addr: filled in
+ */
+void wspbind_sock_addr(const struct sock *sk, struct wspbind_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->family = sk->sk_family;
+	addr->dev = READ_ONCE(sk->sk_bound_dev_if);
+	addr->v4 = sk->sk_rcv_saddr;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		addr->v6 = sk->sk_v6_rcv_saddr;
+		addr->v6only = sk->sk_ipv6only;
+	}
+#endif
+}
+
+/* One look at a port: what each holder says of the claim. */
+struct wspbind_look {
+	const struct wspbind_port *p;
+	const struct wspbind_claim *claim;	/* NULL for a sweep */
+	enum wspbind_share share;
+};
+
+/* A connection of a Winsock socket: it may keep an exclusive address. */
+static void wspbind_keep_exclusive(const struct wspbind_port *p,
+				   const struct wspbind_addr *addr)
+{
+	struct wspbind_entry *e;
+
+	hlist_for_each_entry(e, &p->bucket->head, node) {
+		if (e->opt == WSPBIND_OPT_EXCLUSIVE &&
+		    wspbind_entry_of_port(e, p) &&
+		    wspbind_addr_overlap(&e->addr, addr) != WSPBIND_DISJOINT)
+			e->keep = true;
+	}
+}
+
+static void wspbind_look_holder(const struct sock *h, void *arg)
+{
+	struct wspbind_look *look = arg;
+	const struct wspbind_claim *claim = look->claim;
+	struct wspbind_linux_reuse theirs;
+	struct wspbind_entry *e;
+	struct wspbind_addr addr;
+	enum wspbind_share share;
+	bool same_user;
+
+	if (claim && h == claim->sk)
+		return;
+	wspbind_sock_addr(h, &addr);
+
+	e = wspbind_entry_find(look->p, h);
+	if (e) {
+		e->live = true;
+		if (!claim)
+			return;
+		same_user = uid_eq(sock_i_uid((struct sock *)h), claim->uid);
+		share = wspbind_share_decide(e->opt, &addr, claim->opt,
+					     &claim->addr, same_user);
+		look->share = wspbind_share_worse(look->share, share);
+		return;
+	}
+
+	/*
+	 * The module marks every socket it binds with SK_FORCE_REUSE (see
+	 * bind.c), and a socket's accepted connections and TIME_WAIT
+	 * connections inherit the mark: those never refuse a bind
+	 * themselves, but keep an exclusive address.
+	 */
+	if (h->sk_reuse == SK_FORCE_REUSE) {
+		wspbind_keep_exclusive(look->p, &addr);
+		return;
+	}
+
+	/* Bound outside the device: Linux's own rule. */
+	if (!claim ||
+	    wspbind_addr_overlap(&addr, &claim->addr) == WSPBIND_DISJOINT)
+		return;
+	theirs.reuse = h->sk_reuse;
+	theirs.reuseport = h->sk_reuseport;
+	theirs.timewait = h->sk_state == TCP_TIME_WAIT;
+	theirs.listening = h->sk_state == TCP_LISTEN;
+	same_user = !theirs.timewait &&
+		    uid_eq(sock_i_uid((struct sock *)h), claim->uid);
+	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
+				  &claim->linux_reuse, &theirs, same_user))
+		look->share = WSPBIND_SHARE_INUSE;
+}
+
+static void wspbind_entry_free(struct wspbind_entry *e)
+{
+	struct wspbind_registry_net *rn;
+
+	rn = net_generic(read_pnet(&e->net), wspbind_registry_id);
+	hlist_del(&e->node);
+	atomic_dec(&rn->entries);
+	atomic_dec(&wspbind_registry_entries);
+	kfree(e);
+}
+
+/*
+ * Read the port's holders, then settle its entries: free those whose
+ * socket is gone (unless exclusive and kept), and let a kept exclusive
+ * one refuse the claim. Returns what the claim may do.
+ */
+static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
+					    const struct wspbind_claim *claim,
+					    u32 sweep)
+{
+	struct wspbind_look look = {
+		.p = p,
+		.claim = claim,
+		.share = WSPBIND_SHARE_OK,
+	};
+	struct wspbind_entry *e;
+	struct hlist_node *tmp;
+
+	wspbind_visit_holders(p->net, p->protocol, p->port,
+			      wspbind_look_holder, &look);
+
+	hlist_for_each_entry_safe(e, tmp, &p->bucket->head, node) {
+		if (!wspbind_entry_of_port(e, p))
+			continue;
+		e->sweep = sweep;
+		if (!e->live && !(e->opt == WSPBIND_OPT_EXCLUSIVE && e->keep)) {
+			wspbind_entry_free(e);
+			continue;
+		}
+		if (!e->live && claim &&
+		    wspbind_addr_overlap(&e->addr, &claim->addr) !=
+		    WSPBIND_DISJOINT)
+			look.share = WSPBIND_SHARE_INUSE;
+		e->live = false;
+		e->keep = false;
+	}
+	return look.share;
+}
+
+/**
+ * wspbind_port_decide() - may a socket bind a port that others may hold?
+ * @p: the port, locked
+ * @claim: the socket, the option it is bound with and the address it asks
+ *	for
+ *
+ * Every holder of the port in its namespace has its say: a socket bound
+ * through the device by Microsoft's table (sharing.c), a socket bound with
+ * bind(2) by Linux's own rule, an exclusive socket's leftover connections
+ * by refusing any overlapping address.
+ *
+ * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED.
+ */
+enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
+				       const struct wspbind_claim *claim)
+{
+	return wspbind_port_look(p, claim, READ_ONCE(wspbind_sweep_gen));
+}
+
+/**
+ * wspbind_entry_new() - an entry for a socket about to be bound
+ *
+ * Allocated before the bind, so that a bind never has to be undone for
+ * want of memory.
+ *
+ * Return: the entry, or NULL.
+ */
+struct wspbind_entry *wspbind_entry_new(void)
+{
+	return kzalloc(sizeof(struct wspbind_entry), GFP_KERNEL);
+}
+
+/**
+ * wspbind_entry_drop() - free an entry wspbind_port_register() did not take
+ * @e: the entry, or NULL
+ */
+void wspbind_entry_drop(struct wspbind_entry *e)
+{
+	kfree(e);
+}
+
+/**
+ * wspbind_port_register() - file a socket just bound to a locked port
+ * @p: the port, locked, the one the socket is now bound to
+ * @e: an entry from wspbind_entry_new(); the registry owns it from here
+ * @sock: the socket
+ * @opt: the Winsock option it was bound with
+ */
+void wspbind_port_register(struct wspbind_port *p, struct wspbind_entry *e,
+			   struct socket *sock, enum wspbind_opt opt)
+{
+	struct wspbind_registry_net *rn = net_generic(p->net,
+						      wspbind_registry_id);
+
+	write_pnet(&e->net, p->net);
+	e->sk = sock->sk;
+	e->ino = SOCK_INODE(sock)->i_ino;
+	wspbind_sock_addr(sock->sk, &e->addr);
+	e->port = p->port;
+	e->protocol = p->protocol;
+	e->opt = opt;
+	e->sweep = READ_ONCE(wspbind_sweep_gen);
+	hlist_add_head(&e->node, &p->bucket->head);
+	atomic_inc(&rn->entries);
+	if (atomic_inc_return(&wspbind_registry_entries) == 1)
+		mod_delayed_work(system_wq, &wspbind_sweep_work,
+				 WSPBIND_SWEEP_INTERVAL);
+}
+
+/**
+ * wspbind_registry_count() - entries filed for a namespace
+ * @net: the namespace
+ *
+ * Return: how many; for /proc/net/wspbind.
+ */
+int wspbind_registry_count(struct net *net)
+{
+	struct wspbind_registry_net *rn = net_generic(net,
+						      wspbind_registry_id);
+
+	return atomic_read(&rn->entries);
+}
+
+/* Look at every port with an entry: entries of closed sockets go. */
+static void wspbind_sweep(struct work_struct *work)
+{
+	struct wspbind_bucket *b;
+	struct wspbind_entry *e;
+	struct wspbind_port p;
+	unsigned int i;
+	u32 gen;
+
+	gen = READ_ONCE(wspbind_sweep_gen) + 1;
+	WRITE_ONCE(wspbind_sweep_gen, gen);
+	for (i = 0; i < ARRAY_SIZE(wspbind_registry); i++) {
+		b = &wspbind_registry[i];
+		if (hlist_empty(&b->head))
+			continue;
+		mutex_lock(&b->lock);
+again:
+		hlist_for_each_entry(e, &b->head, node) {
+			if (e->sweep == gen)
+				continue;
+			p.bucket = b;
+			p.net = read_pnet(&e->net);
+			p.protocol = e->protocol;
+			p.port = e->port;
+			/* Sets e->sweep, and may free entries: walk again. */
+			wspbind_port_look(&p, NULL, gen);
+			goto again;
+		}
+		mutex_unlock(&b->lock);
+		cond_resched();
+	}
+	if (atomic_read(&wspbind_registry_entries))
+		mod_delayed_work(system_wq, &wspbind_sweep_work,
+				 WSPBIND_SWEEP_INTERVAL);
+}
+
+/* Free every entry of a namespace (NULL: of all). */
+static void wspbind_registry_purge(const struct net *net)
+{
+	struct wspbind_entry *e;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wspbind_registry); i++) {
+		struct wspbind_bucket *b = &wspbind_registry[i];
+
+		if (hlist_empty(&b->head))
+			continue;
+		mutex_lock(&b->lock);
+		hlist_for_each_entry_safe(e, tmp, &b->head, node) {
+			if (!net || net_eq(read_pnet(&e->net), net))
+				wspbind_entry_free(e);
+		}
+		mutex_unlock(&b->lock);
+	}
+}
+
+static void __net_exit wspbind_registry_net_exit(struct net *net)
+{
+	wspbind_registry_purge(net);
+}
+
+static struct pernet_operations wspbind_registry_ops = {
+	.exit = wspbind_registry_net_exit,
+	.id = &wspbind_registry_id,
+	.size = sizeof(struct wspbind_registry_net),
+};
+
+/**
+ * wspbind_registry_init() - set the registry up
+ *
+ * Return: 0 or a negative errno.
+ */
+int wspbind_registry_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wspbind_registry); i++) {
+		mutex_init(&wspbind_registry[i].lock);
+		INIT_HLIST_HEAD(&wspbind_registry[i].head);
+	}
+	INIT_DELAYED_WORK(&wspbind_sweep_work, wspbind_sweep);
+	return register_pernet_subsys(&wspbind_registry_ops);
+}
+
+/**
+ * wspbind_registry_exit() - free every entry, and the registry
+ *
+ * The device is gone by now, so no bind adds an entry.
+ */
+void wspbind_registry_exit(void)
+{
+	cancel_delayed_work_sync(&wspbind_sweep_work);
+	wspbind_registry_purge(NULL);
+	unregister_pernet_subsys(&wspbind_registry_ops);
+}

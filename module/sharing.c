@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Windows's address sharing rules: when may a second socket bind an
+ * address and port that a first one holds? The answer depends on the
+ * Winsock option in force on each (none, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE)
+ * and on whether each address is a wildcard or a specific one: Microsoft's
+ * table "Sharing Transport Addresses", below. Nothing here touches a
+ * socket, so KUnit and user-space tests call these directly; registry.c
+ * applies them to the sockets that hold a port.
+ */
+#ifdef __KERNEL__
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#else
+#include <string.h>
+#endif
+
+#include <linux/wspbind.h>
+#include "sharing.h"
+
+/*
+ * How one address looks from one IP version: not at all, as a wildcard,
+ * or as a specific address. A dual-stack IPv6 wildcard ([::] without
+ * IPV6_V6ONLY) covers IPv4 too, but Windows ranks it below IPv4's own
+ * wildcard: 0.0.0.0 then counts as the more specific of the two (the
+ * cross-family rows of Wine's test_reuseaddr, which record Windows's
+ * answers, follow from that and the table).
+ */
+enum wspbind_view {
+	WSPBIND_VIEW_NONE,
+	WSPBIND_VIEW_DUAL_ANY,	/* IPv4 only: a dual-stack [::] */
+	WSPBIND_VIEW_ANY,
+	WSPBIND_VIEW_SPECIFIC,
+};
+
+static bool wspbind_in6_any(const struct in6_addr *a)
+{
+	static const struct in6_addr any;
+
+	return !memcmp(a, &any, sizeof(any));
+}
+
+static bool wspbind_in6_v4mapped(const struct in6_addr *a)
+{
+	static const unsigned char prefix[12] = {
+		[10] = 0xff, [11] = 0xff,
+	};
+
+	return !memcmp(a->s6_addr, prefix, sizeof(prefix));
+}
+
+static __be32 wspbind_in6_mapped_v4(const struct in6_addr *a)
+{
+	__be32 v4;
+
+	memcpy(&v4, &a->s6_addr[12], sizeof(v4));
+	return v4;
+}
+
+static enum wspbind_view wspbind_view4(const struct wspbind_addr *a,
+				       __be32 *v4)
+{
+	if (a->family == AF_INET) {
+		*v4 = a->v4;
+	} else if (wspbind_in6_v4mapped(&a->v6)) {
+		*v4 = wspbind_in6_mapped_v4(&a->v6);
+	} else {
+		*v4 = 0;
+		if (a->v6only || !wspbind_in6_any(&a->v6))
+			return WSPBIND_VIEW_NONE;
+		return WSPBIND_VIEW_DUAL_ANY;
+	}
+	return *v4 ? WSPBIND_VIEW_SPECIFIC : WSPBIND_VIEW_ANY;
+}
+
+static enum wspbind_view wspbind_view6(const struct wspbind_addr *a)
+{
+	if (a->family != AF_INET6 || wspbind_in6_v4mapped(&a->v6))
+		return WSPBIND_VIEW_NONE;
+	return wspbind_in6_any(&a->v6) ? WSPBIND_VIEW_ANY :
+					 WSPBIND_VIEW_SPECIFIC;
+}
+
+/*
+ * Two views of one IP version: the wider (lower) one covers the other;
+ * two specific addresses meet only when they are equal.
+ */
+static enum wspbind_overlap wspbind_views_overlap(enum wspbind_view first,
+						  enum wspbind_view second,
+						  bool equal)
+{
+	if (first == WSPBIND_VIEW_NONE || second == WSPBIND_VIEW_NONE)
+		return WSPBIND_DISJOINT;
+	if (first == WSPBIND_VIEW_SPECIFIC && second == WSPBIND_VIEW_SPECIFIC)
+		return equal ? WSPBIND_SAME : WSPBIND_DISJOINT;
+	if (first == second)
+		return WSPBIND_SAME;
+	return first < second ? WSPBIND_FIRST_WIDER : WSPBIND_SECOND_WIDER;
+}
+
+/*
+ * The relation of two addresses, and for %WSPBIND_SAME whether that one
+ * address is a wildcard.
+ */
+static enum wspbind_overlap wspbind_overlap_wild(const struct wspbind_addr *first,
+						 const struct wspbind_addr *second,
+						 bool *same_wild)
+{
+	enum wspbind_view view_first, view_second;
+	enum wspbind_overlap ret;
+	__be32 v4_first, v4_second;
+
+	if (first->dev && second->dev && first->dev != second->dev)
+		return WSPBIND_DISJOINT;
+
+	view_first = wspbind_view6(first);
+	view_second = wspbind_view6(second);
+	ret = wspbind_views_overlap(view_first, view_second,
+				    !memcmp(&first->v6, &second->v6,
+					    sizeof(first->v6)));
+	if (ret == WSPBIND_DISJOINT) {
+		view_first = wspbind_view4(first, &v4_first);
+		view_second = wspbind_view4(second, &v4_second);
+		ret = wspbind_views_overlap(view_first, view_second,
+					    v4_first == v4_second);
+	}
+	*same_wild = view_first != WSPBIND_VIEW_SPECIFIC;
+	return ret;
+}
+
+/**
+ * wspbind_addr_overlap() - how two local addresses of one port relate
+ * @first: the address bound first
+ * @second: the address being bound
+ *
+ * Sockets bound to different devices never meet. Otherwise IPv6 is
+ * compared with IPv6 and IPv4 with IPv4, a v4-mapped IPv6 address counting
+ * as the IPv4 address it maps and a dual-stack wildcard as both [::] and
+ * the widest IPv4 wildcard.
+ *
+ * Return: the relation; %WSPBIND_DISJOINT when the rules do not apply.
+ */
+enum wspbind_overlap wspbind_addr_overlap(const struct wspbind_addr *first,
+					  const struct wspbind_addr *second)
+{
+	bool same_wild;
+
+	return wspbind_overlap_wild(first, second, &same_wild);
+}
+
+#define OK	WSPBIND_SHARE_OK
+#define INUSE	WSPBIND_SHARE_INUSE
+#define DENIED	WSPBIND_SHARE_DENIED
+#define CHECK	WSPBIND_SHARE_CHECK
+
+/*
+ * Microsoft's table, "Sharing Transport Addresses" (the WSK documentation
+ * of Windows's transport layer): the result of a second bind to a port
+ * that a first socket holds, for each option on each socket and for a
+ * wildcard (W) or specific (S) address. A row is the second socket, a
+ * column the first, each in the order none W, none S, SO_REUSEADDR W,
+ * SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, SO_EXCLUSIVEADDRUSE S. Two W,
+ * or two S, mean the same address; a W and an S, a wildcard over the
+ * specific address it covers.
+ */
+static const unsigned char wspbind_share_table[6][6] = {
+	/* none W */	{ INUSE,  OK,     INUSE, OK,     INUSE,  OK     },
+	/* none S */	{ CHECK,  INUSE,  CHECK, DENIED, DENIED, INUSE  },
+	/* reuse W */	{ DENIED, OK,     OK,    OK,     DENIED, OK     },
+	/* reuse S */	{ CHECK,  DENIED, OK,    OK,     DENIED, DENIED },
+	/* excl W */	{ INUSE,  INUSE,  INUSE, INUSE,  INUSE,  INUSE  },
+	/* excl S */	{ CHECK,  INUSE,  CHECK, INUSE,  DENIED, INUSE  },
+};
+
+#undef OK
+#undef INUSE
+#undef DENIED
+#undef CHECK
+
+static unsigned int wspbind_share_index(enum wspbind_opt opt, bool wild)
+{
+	return opt * 2 + !wild;
+}
+
+/**
+ * wspbind_share_cell() - one cell of Microsoft's table
+ * @first: the option on the socket that holds the address
+ * @first_wild: its address is a wildcard
+ * @second: the option on the socket being bound
+ * @second_wild: its address is a wildcard
+ *
+ * Return: the cell, %WSPBIND_SHARE_CHECK included.
+ */
+enum wspbind_share wspbind_share_cell(enum wspbind_opt first, bool first_wild,
+				      enum wspbind_opt second,
+				      bool second_wild)
+{
+	return wspbind_share_table[wspbind_share_index(second, second_wild)]
+				  [wspbind_share_index(first, first_wild)];
+}
+
+/**
+ * wspbind_share_decide() - may a second socket bind beside a first?
+ * @first_opt: the option on the socket that holds the port
+ * @first: its address
+ * @second_opt: the option on the socket being bound
+ * @second: the address it asks for, on the same port
+ * @same_user: both sockets belong to one user (the same uid), which
+ *	grants Microsoft's access check
+ *
+ * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED;
+ * never %WSPBIND_SHARE_CHECK.
+ */
+enum wspbind_share wspbind_share_decide(enum wspbind_opt first_opt,
+					const struct wspbind_addr *first,
+					enum wspbind_opt second_opt,
+					const struct wspbind_addr *second,
+					bool same_user)
+{
+	enum wspbind_overlap overlap;
+	enum wspbind_share share;
+	bool first_wild, second_wild, same_wild;
+
+	overlap = wspbind_overlap_wild(first, second, &same_wild);
+	switch (overlap) {
+	case WSPBIND_DISJOINT:
+		return WSPBIND_SHARE_OK;
+	case WSPBIND_SAME:
+		/* One address: both wildcards or both specific. */
+		first_wild = same_wild;
+		second_wild = same_wild;
+		break;
+	default:
+		first_wild = overlap == WSPBIND_FIRST_WIDER;
+		second_wild = !first_wild;
+		break;
+	}
+
+	share = wspbind_share_cell(first_opt, first_wild, second_opt,
+				   second_wild);
+	if (share == WSPBIND_SHARE_CHECK)
+		share = same_user ? WSPBIND_SHARE_OK : WSPBIND_SHARE_DENIED;
+	return share;
+}
+
+/**
+ * wspbind_share_worse() - the answer when two holders disagree
+ * @a: one holder's answer
+ * @b: another's
+ *
+ * A bind succeeds only when every holder of the port allows it; when
+ * several refuse, WSAEADDRINUSE wins over WSAEACCES.
+ *
+ * Return: the answer that stands.
+ */
+enum wspbind_share wspbind_share_worse(enum wspbind_share a,
+				       enum wspbind_share b)
+{
+	if (a == WSPBIND_SHARE_INUSE || b == WSPBIND_SHARE_INUSE)
+		return WSPBIND_SHARE_INUSE;
+	if (a == WSPBIND_SHARE_DENIED || b == WSPBIND_SHARE_DENIED)
+		return WSPBIND_SHARE_DENIED;
+	return WSPBIND_SHARE_OK;
+}
+
+/**
+ * wspbind_share_wsa() - the Winsock answer for a sharing decision
+ * @share: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED
+ *
+ * Return: 0, WSPBIND_WSAEADDRINUSE or WSPBIND_WSAEACCES.
+ */
+u32 wspbind_share_wsa(enum wspbind_share share)
+{
+	switch (share) {
+	case WSPBIND_SHARE_OK:
+		return 0;
+	case WSPBIND_SHARE_DENIED:
+	case WSPBIND_SHARE_CHECK:
+		return WSPBIND_WSAEACCES;
+	default:
+		return WSPBIND_WSAEADDRINUSE;
+	}
+}
+
+/**
+ * wspbind_linux_shares() - would bind(2) let two overlapping sockets share?
+ * @tcp: the sockets are TCP (otherwise UDP)
+ * @mine: Linux's options on the socket being bound
+ * @holder: Linux's options and state of a socket bound outside the device
+ * @same_user: both belong to the same uid
+ *
+ * Linux's own rule, as inet_csk_get_port() and udp_lib_get_port() apply
+ * it to overlapping addresses: SO_REUSEADDR on both (for TCP, while the
+ * holder does not listen), or SO_REUSEPORT on both with the same owner
+ * (for TCP, any owner of a TIME_WAIT connection). A WSPBind beside a
+ * socket bound with bind(2) is refused whenever bind(2) would refuse it.
+ *
+ * Return: true when Linux lets the two share.
+ */
+bool wspbind_linux_shares(bool tcp, const struct wspbind_linux_reuse *mine,
+			  const struct wspbind_linux_reuse *holder,
+			  bool same_user)
+{
+	if (mine->reuse && holder->reuse && !(tcp && holder->listening))
+		return true;
+	if (!mine->reuseport || !holder->reuseport)
+		return false;
+	return same_user || (tcp && holder->timewait);
+}

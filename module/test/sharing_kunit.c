@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the sharing rules, compiled from module/sharing.c itself;
+ * rules_kunit.c includes this file and lists the cases in its suite.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/string.h>
+
+#include "../sharing.c"
+
+#include "sharing_cases.h"
+
+static void wspbind_test_share_table(struct kunit *test)
+{
+	int row, col;
+
+	for (row = 0; row < 6; row++)
+		for (col = 0; col < 6; col++)
+			KUNIT_EXPECT_EQ_MSG(test, (int)sharing_table[row][col],
+					    (int)wspbind_share_cell(col / 2,
+								    !(col % 2),
+								    row / 2,
+								    !(row % 2)),
+					    "row %d column %d", row, col);
+}
+
+static void wspbind_test_share_overlap(struct kunit *test)
+{
+	struct wspbind_addr a, b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(overlap_cases); i++) {
+		sharing_addr(overlap_cases[i].first, &a);
+		sharing_addr(overlap_cases[i].second, &b);
+		KUNIT_EXPECT_EQ_MSG(test, (int)overlap_cases[i].want,
+				    (int)wspbind_addr_overlap(&a, &b),
+				    "case %u", i);
+	}
+}
+
+static void wspbind_test_share_wine_rows(struct kunit *test)
+{
+	struct wspbind_addr a, b;
+	enum wspbind_opt first, second;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wine_cases); i++) {
+		sharing_addr(wine_cases[i].first, &a);
+		sharing_addr(wine_cases[i].second, &b);
+		first = wine_cases[i].excl_first ? WSPBIND_OPT_EXCLUSIVE :
+						   WSPBIND_OPT_NONE;
+		second = wine_cases[i].excl_second ? WSPBIND_OPT_EXCLUSIVE :
+						     WSPBIND_OPT_NONE;
+		KUNIT_EXPECT_EQ_MSG(test, (int)wine_cases[i].want,
+				    (int)wspbind_share_decide(first, &a, second,
+							      &b, true),
+				    "row %u", i);
+	}
+}
+
+/* CHECK: granted for one user, WSAEACCES for two. */
+static void wspbind_test_share_check(struct kunit *test)
+{
+	struct wspbind_addr any, lo;
+
+	sharing_addr(A4_ANY, &any);
+	sharing_addr(A4_LO, &lo);
+	KUNIT_EXPECT_EQ(test, (int)WSPBIND_SHARE_OK,
+			(int)wspbind_share_decide(WSPBIND_OPT_NONE, &any,
+						  WSPBIND_OPT_NONE, &lo, true));
+	KUNIT_EXPECT_EQ(test, (int)WSPBIND_SHARE_DENIED,
+			(int)wspbind_share_decide(WSPBIND_OPT_NONE, &any,
+						  WSPBIND_OPT_NONE, &lo,
+						  false));
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sharing rules (module/sharing.c), tested in user space: the table
+ * cell by cell, how addresses overlap, the mixed-family rows Windows
+ * recorded, the access check, and Linux's own rule.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <linux/wspbind.h>
+#include "../../module/sharing.h"
+#include "kselftest_harness.h"
+
+#include "sharing_cases.h"
+
+TEST(table_cells)
+{
+	int row, col;
+
+	for (row = 0; row < 6; row++)
+		for (col = 0; col < 6; col++)
+			EXPECT_EQ(sharing_table[row][col],
+				  (int)wspbind_share_cell(col / 2, !(col % 2),
+						     row / 2, !(row % 2)))
+				TH_LOG("row %d, column %d", row, col);
+}
+
+TEST(overlap)
+{
+	struct wspbind_addr a, b;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(overlap_cases) / sizeof(overlap_cases[0]); i++) {
+		sharing_addr(overlap_cases[i].first, &a);
+		sharing_addr(overlap_cases[i].second, &b);
+		EXPECT_EQ((int)overlap_cases[i].want, (int)wspbind_addr_overlap(&a, &b))
+			TH_LOG("case %u", i);
+	}
+}
+
+/* The table through (int)wspbind_share_decide(), IPv4 and IPv6. */
+TEST(decide_follows_the_table)
+{
+	static const enum sharing_addr_name where[2][2] = {
+		{ A4_ANY, A4_LO }, { A6_ANY, A6_LO },
+	};
+	struct wspbind_addr first, second;
+	int v, row, col, want;
+
+	for (v = 0; v < 2; v++) {
+		for (row = 0; row < 6; row++) {
+			for (col = 0; col < 6; col++) {
+				sharing_addr(where[v][col % 2], &first);
+				sharing_addr(where[v][row % 2], &second);
+				want = sharing_table[row][col];
+				EXPECT_EQ(want == T_CHECK ? T_OK : want,
+					  (int)wspbind_share_decide(col / 2, &first,
+							       row / 2, &second,
+							       true))
+					TH_LOG("v%d row %d col %d", v, row, col);
+				EXPECT_EQ(want == T_CHECK ? T_DENY : want,
+					  (int)wspbind_share_decide(col / 2, &first,
+							       row / 2, &second,
+							       false))
+					TH_LOG("v%d row %d col %d, other user",
+					       v, row, col);
+			}
+		}
+	}
+}
+
+TEST(decide_disjoint_always_ok)
+{
+	struct wspbind_addr a, b;
+	int x, y;
+
+	sharing_addr(A4_LO, &a);
+	sharing_addr(A4_OTHER, &b);
+	for (x = 0; x < 3; x++)
+		for (y = 0; y < 3; y++)
+			EXPECT_EQ(T_OK, (int)wspbind_share_decide(x, &a, y, &b,
+							     false));
+}
+
+TEST(wine_mixed_rows)
+{
+	struct wspbind_addr a, b;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(wine_cases) / sizeof(wine_cases[0]); i++) {
+		sharing_addr(wine_cases[i].first, &a);
+		sharing_addr(wine_cases[i].second, &b);
+		EXPECT_EQ((int)wine_cases[i].want,
+			  (int)wspbind_share_decide(wine_cases[i].excl_first ?
+					       WSPBIND_OPT_EXCLUSIVE :
+					       WSPBIND_OPT_NONE, &a,
+					       wine_cases[i].excl_second ?
+					       WSPBIND_OPT_EXCLUSIVE :
+					       WSPBIND_OPT_NONE, &b, true))
+			TH_LOG("row %u", i);
+	}
+}
+
+TEST(worse_and_wsa)
+{
+	EXPECT_EQ(T_OK, (int)wspbind_share_worse(T_OK, T_OK));
+	EXPECT_EQ(T_DENY, (int)wspbind_share_worse(T_OK, T_DENY));
+	EXPECT_EQ(T_INUSE, (int)wspbind_share_worse(T_DENY, T_INUSE));
+	EXPECT_EQ(T_INUSE, (int)wspbind_share_worse(T_INUSE, T_DENY));
+	EXPECT_EQ(0U, wspbind_share_wsa(T_OK));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEADDRINUSE,
+		  wspbind_share_wsa(T_INUSE));
+	EXPECT_EQ((unsigned int)WSPBIND_WSAEACCES, wspbind_share_wsa(T_DENY));
+}
+
+/* Linux's rule, for a socket bound with bind(2). */
+TEST(linux_rule)
+{
+	struct wspbind_linux_reuse none = { 0 }, reuse = { .reuse = true };
+	struct wspbind_linux_reuse port = { .reuseport = true };
+	struct wspbind_linux_reuse listening = { .reuse = true,
+						 .listening = true };
+	struct wspbind_linux_reuse tw_port = { .reuseport = true,
+					       .timewait = true };
+
+	EXPECT_FALSE(wspbind_linux_shares(true, &none, &none, true));
+	EXPECT_FALSE(wspbind_linux_shares(true, &reuse, &none, true));
+	EXPECT_TRUE(wspbind_linux_shares(true, &reuse, &reuse, false));
+	EXPECT_FALSE(wspbind_linux_shares(true, &reuse, &listening, true));
+	EXPECT_TRUE(wspbind_linux_shares(false, &reuse, &listening, true));
+	EXPECT_TRUE(wspbind_linux_shares(true, &port, &port, true));
+	EXPECT_FALSE(wspbind_linux_shares(true, &port, &port, false));
+	EXPECT_TRUE(wspbind_linux_shares(true, &port, &tw_port, false));
+	EXPECT_FALSE(wspbind_linux_shares(false, &port, &tw_port, false));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of Windows's address sharing through /dev/wspbind: the flags
+ * WSPBIND_BIND_REUSEADDR and WSPBIND_BIND_EXCLUSIVEADDRUSE, Microsoft's
+ * table of who may share an address with whom, the rows of Wine's
+ * test_reuseaddr that mix IPv4 with IPv6 (Windows's recorded answers),
+ * listening and which listener a connection reaches, TIME_WAIT, sockets
+ * bound with bind(2), other users, other processes and other namespaces.
+ *
+ * Every test runs in a network namespace of its own. Needs root and the
+ * wspbind module loaded.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/wspbind.h>
+
+#include "kselftest_harness.h"
+#include "wspbind_util.h"
+
+#define NOBODY		65534
+#define BASE_PORT	40000
+
+enum opt { NONE, REUSE, EXCL };
+enum where { W, S };		/* the wildcard, or loopback */
+
+/* The Winsock answers, by the names Microsoft's table uses. */
+#define OK	0
+#define INUSE	WSPBIND_WSAEADDRINUSE
+#define DENIED	WSPBIND_WSAEACCES
+#define CHECK	(-1)		/* the same user: OK; another: DENIED */
+
+/*
+ * Microsoft's "Sharing Transport Addresses": row, the second bind; column,
+ * the first; each in the order none W, none S, SO_REUSEADDR W,
+ * SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, SO_EXCLUSIVEADDRUSE S.
+ */
+static const int table[6][6] = {
+	{ INUSE,  OK,     INUSE, OK,     INUSE,  OK     },
+	{ CHECK,  INUSE,  CHECK, DENIED, DENIED, INUSE  },
+	{ DENIED, OK,     OK,    OK,     DENIED, OK     },
+	{ CHECK,  DENIED, OK,    OK,     DENIED, DENIED },
+	{ INUSE,  INUSE,  INUSE, INUSE,  INUSE,  INUSE  },
+	{ CHECK,  INUSE,  CHECK, INUSE,  DENIED, INUSE  },
+};
+
+static const char * const cell_names[6] = {
+	"none W", "none S", "reuse W", "reuse S", "excl W", "excl S",
+};
+
+static __u32 opt_flags(enum opt opt)
+{
+	static const __u32 flags[] = {
+		[NONE] = 0,
+		[REUSE] = WSPBIND_BIND_REUSEADDR,
+		[EXCL] = WSPBIND_BIND_EXCLUSIVEADDRUSE,
+	};
+
+	return flags[opt];
+}
+
+/* A name: family, and an address given as text ("::", "127.0.0.1"...). */
+static int name_of(struct sockaddr_storage *ss, int family, const char *addr,
+		   int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		inet_pton(AF_INET, addr, &a->sin_addr);
+		return sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		inet_pton(AF_INET6, addr, &a->sin6_addr);
+		return sizeof(*a);
+	}
+}
+
+static const char *where_addr(int family, enum where where)
+{
+	if (family == AF_INET)
+		return where == W ? "0.0.0.0" : "127.0.0.1";
+	return where == W ? "::" : "::1";
+}
+
+/* One WSPBind with flags; the answer, or -errno if the ioctl failed. */
+static int wsp_bind(int dev, int fd, __u32 flags, int family,
+		    const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	struct wspbind_bind req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.sockfd = fd,
+	};
+
+	req.namelen = name_of(&ss, family, addr, port);
+	req.name = (uintptr_t)&ss;
+	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
+		return -errno;
+	if (!req.out_wsa_error && req.out_port != port && port)
+		return -EPROTO;
+	return req.out_wsa_error;
+}
+
+/* A socket; AF_INET6 ones are dual-stack unless @v6only. */
+static int sock_new(int family, int type, bool v6only)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	int v = v6only;
+
+	if (fd >= 0 && family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The wspbind selftests' namespace: a fresh one, loopback up. */
+static void enter_netns(struct __test_metadata *_metadata)
+{
+	int ret = util_enter_netns();
+
+	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+}
+
+/* Run @fn in a child with @uid (and @uid's group); its exit status. */
+static int as_user(uid_t uid, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid)))
+			_exit(255);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(share) {
+	int dev;
+	int fd[2];
+};
+
+FIXTURE_VARIANT(share) {
+	int family;
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(share, ip4_tcp) {
+	.family = AF_INET,
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(share, ip4_udp) {
+	.family = AF_INET,
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_VARIANT_ADD(share, ip6_tcp) {
+	.family = AF_INET6,
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(share, ip6_udp) {
+	.family = AF_INET6,
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_SETUP(share)
+{
+	self->fd[0] = self->fd[1] = -1;
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	enter_netns(_metadata);
+}
+
+FIXTURE_TEARDOWN(share)
+{
+	if (self->fd[0] >= 0)
+		close(self->fd[0]);
+	if (self->fd[1] >= 0)
+		close(self->fd[1]);
+	close(self->dev);
+}
+
+/*
+ * One row of the table: the first socket binds each column's way, then a
+ * second socket binds the row's way, on a port of its own per column.
+ * The second's answer is the cell (CHECK granted: one user); a refused
+ * socket stays unbound.
+ */
+static void table_row(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(share) *self,
+		      const FIXTURE_VARIANT(share) *variant, int row)
+{
+	int col, want, got, port;
+
+	for (col = 0; col < 6; col++) {
+		int fam = variant->family;
+
+		port = BASE_PORT + row * 6 + col;
+		self->fd[0] = sock_new(fam, variant->type, false);
+		self->fd[1] = sock_new(fam, variant->type, false);
+		ASSERT_LE(0, self->fd[0]);
+		ASSERT_LE(0, self->fd[1]);
+		ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
+				      opt_flags(col / 2), fam,
+				      where_addr(fam, col % 2), port));
+		want = table[row][col] == CHECK ? OK : table[row][col];
+		got = wsp_bind(self->dev, self->fd[1], opt_flags(row / 2),
+			       fam, where_addr(fam, row % 2), port);
+		EXPECT_EQ(want, got)
+			TH_LOG("%s after %s", cell_names[row], cell_names[col]);
+		EXPECT_EQ(want ? 0 : port, util_sock_port(self->fd[1]));
+		close(self->fd[0]);
+		close(self->fd[1]);
+		self->fd[0] = self->fd[1] = -1;
+	}
+}
+
+TEST_F(share, row_none_wildcard)
+{
+	table_row(_metadata, self, variant, 0);
+}
+
+TEST_F(share, row_none_specific)
+{
+	table_row(_metadata, self, variant, 1);
+}
+
+TEST_F(share, row_reuseaddr_wildcard)
+{
+	table_row(_metadata, self, variant, 2);
+}
+
+TEST_F(share, row_reuseaddr_specific)
+{
+	table_row(_metadata, self, variant, 3);
+}
+
+TEST_F(share, row_exclusive_wildcard)
+{
+	table_row(_metadata, self, variant, 4);
+}
+
+TEST_F(share, row_exclusive_specific)
+{
+	table_row(_metadata, self, variant, 5);
+}
+
+struct child_bind {
+	int dev;
+	int family;
+	int type;
+	int row;
+	int port;
+};
+
+/* The second bind of a cell, in a process of its own. */
+static int child_second_bind(void *arg)
+{
+	struct child_bind *c = arg;
+	int fd = sock_new(c->family, c->type, false);
+	int ret;
+
+	if (fd < 0)
+		return 254;
+	ret = wsp_bind(c->dev, fd, opt_flags(c->row / 2), c->family,
+		       where_addr(c->family, c->row % 2), c->port);
+	return ret == OK ? 0 : ret == DENIED ? 1 : ret == INUSE ? 2 : 3;
+}
+
+/*
+ * Each CHECK cell, with the second socket made by another process: of the
+ * same user, granted; of another user, WSAEACCES.
+ */
+TEST_F(share, check_cells_by_user)
+{
+	struct child_bind c = {
+		.dev = self->dev,
+		.family = variant->family,
+		.type = variant->type,
+	};
+	int row, col, checked = 0;
+
+	for (row = 0; row < 6; row++) {
+		for (col = 0; col < 6; col++) {
+			if (table[row][col] != CHECK)
+				continue;
+			checked++;
+			c.row = row;
+			c.port = BASE_PORT + row * 6 + col;
+			self->fd[0] = sock_new(c.family, c.type, false);
+			ASSERT_LE(0, self->fd[0]);
+			ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
+					      opt_flags(col / 2), c.family,
+					      where_addr(c.family, col % 2),
+					      c.port));
+			EXPECT_EQ(1, as_user(NOBODY, child_second_bind, &c))
+				TH_LOG("%s after %s, another user",
+				       cell_names[row], cell_names[col]);
+			EXPECT_EQ(0, as_user(0, child_second_bind, &c))
+				TH_LOG("%s after %s, the same user",
+				       cell_names[row], cell_names[col]);
+			close(self->fd[0]);
+			self->fd[0] = -1;
+		}
+	}
+	EXPECT_EQ(5, checked);
+}
+
+/* Both flags at once: WSAEINVAL, and the socket stays unbound. */
+TEST_F(share, both_flags)
+{
+	self->fd[0] = sock_new(variant->family, variant->type, false);
+	ASSERT_LE(0, self->fd[0]);
+	EXPECT_EQ(WSPBIND_WSAEINVAL,
+		  wsp_bind(self->dev, self->fd[0],
+			   WSPBIND_BIND_REUSEADDR |
+			   WSPBIND_BIND_EXCLUSIVEADDRUSE,
+			   variant->family, where_addr(variant->family, S),
+			   BASE_PORT));
+	EXPECT_EQ(0, util_sock_port(self->fd[0]));
+	EXPECT_EQ(0, wsp_bind(self->dev, self->fd[0], 0, variant->family,
+			      where_addr(variant->family, S), BASE_PORT));
+}
+
+/*
+ * A socket bound with bind(2) keeps its address as Linux says: beside it,
+ * a WSPBind answers WSAEADDRINUSE wherever bind(2) would refuse, whatever
+ * its Winsock option.
+ */
+TEST_F(share, native_holder)
+{
+	struct sockaddr_storage ss;
+	int len, fam = variant->family;
+	enum opt opt;
+
+	self->fd[0] = sock_new(fam, variant->type, false);
+	ASSERT_LE(0, self->fd[0]);
+	len = name_of(&ss, fam, where_addr(fam, S), BASE_PORT);
+	ASSERT_EQ(0, bind(self->fd[0], (struct sockaddr *)&ss, len));
+	for (opt = NONE; opt <= EXCL; opt++) {
+		self->fd[1] = sock_new(fam, variant->type, false);
+		ASSERT_LE(0, self->fd[1]);
+		EXPECT_EQ(INUSE, wsp_bind(self->dev, self->fd[1],
+					  opt_flags(opt), fam,
+					  where_addr(fam, W), BASE_PORT))
+			TH_LOG("option %d, wildcard", opt);
+		EXPECT_EQ(INUSE, wsp_bind(self->dev, self->fd[1],
+					  opt_flags(opt), fam,
+					  where_addr(fam, S), BASE_PORT))
+			TH_LOG("option %d, specific", opt);
+		close(self->fd[1]);
+		self->fd[1] = -1;
+	}
+}
+
+/* ... and where bind(2) would share (SO_REUSEADDR on both), so may it. */
+TEST_F(share, native_holder_linux_reuseaddr)
+{
+	int fam = variant->family, one = 1, len;
+	struct sockaddr_storage ss;
+
+	self->fd[0] = sock_new(fam, variant->type, false);
+	self->fd[1] = sock_new(fam, variant->type, false);
+	ASSERT_LE(0, self->fd[0]);
+	ASSERT_LE(0, self->fd[1]);
+	ASSERT_EQ(0, setsockopt(self->fd[0], SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(self->fd[1], SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	len = name_of(&ss, fam, where_addr(fam, S), BASE_PORT);
+	ASSERT_EQ(0, bind(self->fd[0], (struct sockaddr *)&ss, len));
+	EXPECT_EQ(OK, wsp_bind(self->dev, self->fd[1], 0, fam,
+			       where_addr(fam, S), BASE_PORT));
+}
+
+/* A second namespace knows nothing of the first's sockets. */
+TEST_F(share, namespaces_independent)
+{
+	int fam = variant->family;
+
+	self->fd[0] = sock_new(fam, variant->type, false);
+	ASSERT_LE(0, self->fd[0]);
+	ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
+			      where_addr(fam, W), BASE_PORT));
+	enter_netns(_metadata);
+	self->fd[1] = sock_new(fam, variant->type, false);
+	ASSERT_LE(0, self->fd[1]);
+	EXPECT_EQ(OK, wsp_bind(self->dev, self->fd[1],
+			       WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
+			       where_addr(fam, W), BASE_PORT));
+}
+
+/* "sockets N" of /proc/net/wspbind, or -1. */
+static int registry_sockets(void)
+{
+	char name[32];
+	unsigned long v;
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/wspbind", "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lu\n", name, &v) == 2) {
+		if (!strcmp(name, "sockets"))
+			ret = (int)v;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The registry holds an entry per socket bound through the device, and
+ * none once the sockets are closed (the sweep runs every second).
+ */
+TEST_F(share, registry_entries_go)
+{
+	int fam = variant->family, fds[8], i, left;
+
+	for (i = 0; i < 8; i++) {
+		fds[i] = sock_new(fam, variant->type, false);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, wsp_bind(self->dev, fds[i],
+				      i % 2 ? WSPBIND_BIND_REUSEADDR : 0, fam,
+				      where_addr(fam, S),
+				      i % 2 ? BASE_PORT : 0));
+	}
+	EXPECT_EQ(8, registry_sockets());
+	for (i = 0; i < 8; i++)
+		close(fds[i]);
+	for (i = 0; i < 50 && (left = registry_sockets()) > 0; i++)
+		usleep(100000);
+	EXPECT_EQ(0, left);
+}
+
+/*
+ * Rows of Wine's test_reuseaddr that mix AF_INET with dual-stack AF_INET6
+ * sockets and v4-mapped addresses (tests_exclusive), Windows's answers:
+ * the first socket binds, then the second; the answer is the second's.
+ */
+static const struct mixed_case {
+	int family[2];
+	const char *addr[2];
+	bool excl[2];
+	int want;
+} mixed_cases[] = {
+	{ { AF_INET, AF_INET }, { "0.0.0.0", "127.0.0.1" }, { 1, 0 }, DENIED },
+	{ { AF_INET6, AF_INET }, { "::", "127.0.0.1" }, { 1, 0 }, DENIED },
+	{ { AF_INET, AF_INET }, { "0.0.0.0", "127.0.0.1" }, { 0, 1 }, OK },
+	{ { AF_INET, AF_INET }, { "0.0.0.0", "127.0.0.1" }, { 1, 1 }, DENIED },
+	{ { AF_INET, AF_INET }, { "127.0.0.1", "0.0.0.0" }, { 1, 0 }, OK },
+	{ { AF_INET, AF_INET }, { "127.0.0.1", "0.0.0.0" }, { 0, 1 }, INUSE },
+	{ { AF_INET, AF_INET6 }, { "127.0.0.1", "::" }, { 0, 1 }, INUSE },
+	{ { AF_INET6, AF_INET }, { "::1", "0.0.0.0" }, { 0, 1 }, OK },
+	{ { AF_INET6, AF_INET }, { "::1", "127.0.0.1" }, { 1, 1 }, OK },
+	{ { AF_INET6, AF_INET }, { "::ffff:127.0.0.1", "0.0.0.0" }, { 0, 1 },
+	  INUSE },
+	{ { AF_INET6, AF_INET }, { "::", "0.0.0.0" }, { 1, 0 }, DENIED },
+	{ { AF_INET6, AF_INET }, { "::", "0.0.0.0" }, { 0, 1 }, OK },
+	{ { AF_INET, AF_INET }, { "0.0.0.0", "0.0.0.0" }, { 0, 1 }, INUSE },
+	{ { AF_INET, AF_INET }, { "0.0.0.0", "0.0.0.0" }, { 0, 0 }, INUSE },
+	{ { AF_INET6, AF_INET }, { "::", "0.0.0.0" }, { 0, 0 }, OK },
+	{ { AF_INET6, AF_INET }, { "::ffff:0.0.0.0", "0.0.0.0" }, { 0, 0 },
+	  INUSE },
+	{ { AF_INET6, AF_INET }, { "::ffff:127.0.0.1", "127.0.0.1" }, { 0, 0 },
+	  INUSE },
+	{ { AF_INET, AF_INET6 }, { "127.0.0.1", "::ffff:127.0.0.1" }, { 0, 0 },
+	  INUSE },
+	{ { AF_INET, AF_INET }, { "127.0.0.1", "127.0.0.1" }, { 1, 0 }, INUSE },
+	{ { AF_INET, AF_INET }, { "127.0.0.1", "127.0.0.1" }, { 0, 1 }, INUSE },
+};
+
+FIXTURE(mixed) {
+	int dev;
+};
+
+FIXTURE_VARIANT(mixed) {
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(mixed, tcp) {
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(mixed, udp) {
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_SETUP(mixed)
+{
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	enter_netns(_metadata);
+}
+
+FIXTURE_TEARDOWN(mixed)
+{
+	close(self->dev);
+}
+
+TEST_F(mixed, wine_exclusive_rows)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(mixed_cases); i++) {
+		const struct mixed_case *m = &mixed_cases[i];
+		int fd[2], port = BASE_PORT + i;
+
+		for (j = 0; j < 2; j++) {
+			fd[j] = sock_new(m->family[j], variant->type, false);
+			ASSERT_LE(0, fd[j]);
+		}
+		ASSERT_EQ(0, wsp_bind(self->dev, fd[0],
+				      m->excl[0] ? opt_flags(EXCL) : 0,
+				      m->family[0], m->addr[0], port))
+			TH_LOG("row %u, first bind", i);
+		EXPECT_EQ(m->want, wsp_bind(self->dev, fd[1],
+					    m->excl[1] ? opt_flags(EXCL) : 0,
+					    m->family[1], m->addr[1], port))
+			TH_LOG("row %u: %s then %s", i, m->addr[0], m->addr[1]);
+		close(fd[0]);
+		close(fd[1]);
+	}
+}
+
+/* test_ipv6only: [::] exclusive refuses 0.0.0.0 with SO_REUSEADDR. */
+TEST_F(mixed, dual_stack_exclusive_refuses_reuseaddr)
+{
+	int fd6 = sock_new(AF_INET6, variant->type, false);
+	int fd4 = sock_new(AF_INET, variant->type, false);
+
+	ASSERT_LE(0, fd6);
+	ASSERT_LE(0, fd4);
+	ASSERT_EQ(0, wsp_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
+			      BASE_PORT));
+	EXPECT_EQ(DENIED, wsp_bind(self->dev, fd4, opt_flags(REUSE), AF_INET,
+				   "0.0.0.0", BASE_PORT));
+	close(fd4);
+	close(fd6);
+}
+
+/* An IPV6_V6ONLY wildcard holds no IPv4 address. */
+TEST_F(mixed, v6only_holds_no_ipv4)
+{
+	int fd6 = sock_new(AF_INET6, variant->type, true);
+	int fd4 = sock_new(AF_INET, variant->type, false);
+
+	ASSERT_LE(0, fd6);
+	ASSERT_LE(0, fd4);
+	ASSERT_EQ(0, wsp_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
+			      BASE_PORT));
+	EXPECT_EQ(OK, wsp_bind(self->dev, fd4, opt_flags(EXCL), AF_INET,
+			       "0.0.0.0", BASE_PORT));
+	close(fd4);
+	close(fd6);
+}
+
+/*
+ * Listening and delivery, TCP: which of several listeners of one port a
+ * loopback connection reaches.
+ */
+FIXTURE(listen) {
+	int dev;
+};
+
+FIXTURE_SETUP(listen)
+{
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	enter_netns(_metadata);
+}
+
+FIXTURE_TEARDOWN(listen)
+{
+	close(self->dev);
+}
+
+/* A TCP socket bound through the device, listening; -1 on failure. */
+static int listener(int dev, int family, enum opt opt, const char *addr,
+		    int port)
+{
+	int fd = sock_new(family, SOCK_STREAM, false);
+
+	if (fd < 0)
+		return -1;
+	if (wsp_bind(dev, fd, opt_flags(opt), family, addr, port) ||
+	    listen(fd, 8)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Connect to @addr:@port; the client socket, or -1. */
+static int connect_to(int family, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int len = name_of(&ss, family, addr, port);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Which of @n listeners has the pending connection: its index, or -1. */
+static int which_got(const int *fds, int n)
+{
+	struct pollfd pfd[4];
+	int i, got = -1;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+	}
+	if (poll(pfd, n, 2000) <= 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents & POLLIN) {
+			if (got >= 0)
+				return -2;
+			got = i;
+		}
+	}
+	if (got >= 0)
+		close(accept(fds[got], NULL, NULL));
+	return got;
+}
+
+/* 0.0.0.0 first, 127.0.0.1 second: both listen; loopback reaches the second. */
+TEST_F(listen, wildcard_then_specific)
+{
+	int l[2], c;
+
+	l[0] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
+	l[1] = listener(self->dev, AF_INET, NONE, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, l[0]);
+	ASSERT_LE(0, l[1]);
+	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(1, which_got(l, 2));
+	close(c);
+	/* Another loopback address is the wildcard's. */
+	c = connect_to(AF_INET, "127.0.0.2", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, which_got(l, 2));
+	close(c);
+	close(l[0]);
+	close(l[1]);
+}
+
+TEST_F(listen, specific_then_wildcard)
+{
+	int l[2], c;
+
+	l[0] = listener(self->dev, AF_INET, NONE, "127.0.0.1", BASE_PORT);
+	l[1] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
+	ASSERT_LE(0, l[0]);
+	ASSERT_LE(0, l[1]);
+	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, which_got(l, 2));
+	close(c);
+	close(l[0]);
+	close(l[1]);
+}
+
+/* [::] dual-stack and 0.0.0.0 both listen; IPv4 reaches the AF_INET one. */
+TEST_F(listen, dual_stack_and_ipv4_wildcards)
+{
+	int l[2], c;
+
+	l[0] = listener(self->dev, AF_INET6, NONE, "::", BASE_PORT);
+	l[1] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
+	ASSERT_LE(0, l[0]);
+	ASSERT_LE(0, l[1]);
+	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(1, which_got(l, 2));
+	close(c);
+	c = connect_to(AF_INET6, "::1", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, which_got(l, 2));
+	close(c);
+	close(l[0]);
+	close(l[1]);
+}
+
+/*
+ * Two SO_REUSEADDR listeners on one address: the first gets the
+ * connections, the second once the first is closed; a third that listens
+ * then comes after the second.
+ */
+TEST_F(listen, reuseaddr_first_listener_wins)
+{
+	int l[3], c, i;
+
+	l[0] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
+	l[1] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, l[0]);
+	ASSERT_LE(0, l[1]);
+	for (i = 0; i < 4; i++) {
+		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+		ASSERT_LE(0, c);
+		EXPECT_EQ(0, which_got(l, 2)) TH_LOG("connection %d", i);
+		close(c);
+	}
+	close(l[0]);
+	l[0] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, l[0]);
+	for (i = 0; i < 4; i++) {
+		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+		ASSERT_LE(0, c);
+		EXPECT_EQ(1, which_got(l, 2)) TH_LOG("connection %d", i);
+		close(c);
+	}
+	close(l[0]);
+	close(l[1]);
+}
+
+/*
+ * A listener at BASE_PORT with @opt, one connection accepted and closed
+ * server side first (so the server's side is in TIME_WAIT), the client
+ * and the listener closed: what a new bind of the address then answers.
+ */
+static int bind_after_time_wait(struct __test_metadata *_metadata, int dev,
+				enum opt opt, enum opt again)
+{
+	int l, c, a, fd, ret;
+	char buf;
+
+	l = listener(dev, AF_INET, opt, "127.0.0.1", BASE_PORT);
+	if (l < 0)
+		return -1;
+	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+	a = accept(l, NULL, NULL);
+	if (c < 0 || a < 0)
+		return -1;
+	close(a);
+	/* The client reads the FIN, then closes: the server waits. */
+	if (read(c, &buf, 1) != 0)
+		return -1;
+	close(c);
+	close(l);
+	usleep(100000);
+	fd = sock_new(AF_INET, SOCK_STREAM, false);
+	ret = wsp_bind(dev, fd, opt_flags(again), AF_INET, "127.0.0.1",
+		       BASE_PORT);
+	close(fd);
+	return ret;
+}
+
+/* Windows lets a socket bind beside another's TIME_WAIT connections... */
+TEST_F(listen, time_wait_does_not_block)
+{
+	EXPECT_EQ(OK, bind_after_time_wait(_metadata, self->dev, NONE, NONE));
+}
+
+TEST_F(listen, time_wait_does_not_block_reuseaddr)
+{
+	EXPECT_EQ(OK, bind_after_time_wait(_metadata, self->dev, NONE, REUSE));
+}
+
+/* ... but an exclusive socket's connections keep its address. */
+TEST_F(listen, time_wait_of_exclusive_blocks)
+{
+	EXPECT_EQ(INUSE, bind_after_time_wait(_metadata, self->dev, EXCL,
+					      NONE));
+}
+
+TEST_F(listen, time_wait_of_exclusive_blocks_reuseaddr)
+{
+	EXPECT_EQ(INUSE, bind_after_time_wait(_metadata, self->dev, EXCL,
+					      REUSE));
+}
+
+/* Linux's own rule for bind(2) beside the same TIME_WAIT is untouched. */
+TEST_F(listen, time_wait_native_bind_refused)
+{
+	struct sockaddr_storage ss;
+	int fd, len;
+
+	EXPECT_EQ(OK, bind_after_time_wait(_metadata, self->dev, NONE, NONE));
+	fd = sock_new(AF_INET, SOCK_STREAM, false);
+	ASSERT_LE(0, fd);
+	len = name_of(&ss, AF_INET, "127.0.0.1", BASE_PORT);
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&ss, len));
+	EXPECT_EQ(EADDRINUSE, errno);
+	close(fd);
+}
+
+#include "wspbind_main.h"
