@@ -22,7 +22,8 @@ LIB_SONAME	:= libwspbind.so.0
 # One version for the module, the library and the packages: dkms.conf's.
 VERSION		:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 
-LIB_SRCS	:= lib/wspbind.c
+LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c
+LIB_OBJS	:= $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
 SELFTEST_SRCS	:= selftests/wspbind_test.c
 KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest_harness.h \
@@ -48,14 +49,14 @@ sparse:
 
 lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 
-$(BUILD)/lib/%.o: lib/%.c lib/wspbind.h uapi/linux/wspbind.h
+$(BUILD)/lib/%.o: lib/%.c lib/wspbind.h lib/internal.h uapi/linux/wspbind.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
-$(BUILD)/lib/libwspbind.a: $(BUILD)/lib/wspbind.o
+$(BUILD)/lib/libwspbind.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/lib/$(LIB_SONAME): $(BUILD)/lib/wspbind.o
+$(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^
 	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwspbind.so
 

@@ -11,7 +11,8 @@
 #                         depmod; KVER and KDIR pick another kernel
 #   make install-lib      libwspbind.so.0, the shared library
 #   make install-dev      libwspbind.so and .a, wspbind.h, linux/wspbind.h,
-#                         wspbind.pc and the man page WSPBind(3)
+#                         wspbind.pc and the man pages WSPBind(3) and
+#                         the others
 #   make install-data     the udev rule and the modules-load.d snippet, and
 #                         the group "wspbind" the rule names
 #   make dkms-install     the module's sources and dkms.conf into
@@ -25,6 +26,8 @@ PREFIX		?= /usr/local
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
 MANDIR		?= $(PREFIX)/share/man
+MAN_PAGES	:= man/WSPBind.3 man/WSPSetSockOpt.3 man/WSPGetSockOpt.3 \
+		   man/WSPGetSockName.3
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 MODULESLOADDIR	?= $(PREFIX)/lib/modules-load.d
@@ -71,14 +74,14 @@ install-dev: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    lib/wspbind.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/wspbind.pc
-	$(INSTALL) -m 0644 man/WSPBind.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man3/
 
 uninstall-dev:
 	rm -f $(DESTDIR)$(LIBDIR)/libwspbind.a $(DESTDIR)$(LIBDIR)/libwspbind.so \
 		$(DESTDIR)$(INCLUDEDIR)/wspbind.h \
 		$(DESTDIR)$(INCLUDEDIR)/linux/wspbind.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/wspbind.pc \
-		$(DESTDIR)$(MANDIR)/man3/WSPBind.3
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN_PAGES)))
 
 install-data:
 	$(INSTALL) -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR)

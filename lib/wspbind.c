@@ -5,13 +5,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "wspbind.h"
+#include "internal.h"
 
 /* The device, opened on first use and kept; -1 until then. */
 static int wspbind_fd = -1;
@@ -89,13 +89,14 @@ int WSPBIND_API WSPBind(uintptr_t s, const struct sockaddr *name,
 	struct wspbind_bind req = {
 		.size = sizeof(req),
 		.flags = WSPBIND_BIND_WINSOCK_AF,
-		.sockfd = s > INT_MAX ? -1 : (int)s,
+		.sockfd = wspbind_socket_fd(s),
 		.namelen = namelen,
 		.name = (uintptr_t)name,
 	};
 	int saved_errno = errno;
 	int wsa;
 
+	req.flags |= wspbind_sock_flags(req.sockfd);
 	wsa = wspbind_call(&req);
 	errno = saved_errno;
 	if (!wsa)

@@ -83,6 +83,20 @@ typedef int *LPINT;
 #ifndef WSAENOBUFS
 #define WSAENOBUFS		WSPBIND_WSAENOBUFS
 #endif
+#ifndef WSAENOPROTOOPT
+#define WSAENOPROTOOPT		WSPBIND_WSAENOPROTOOPT
+#endif
+
+/* Winsock's socket-level options, by their Windows numbers. */
+#ifndef WS_SOL_SOCKET
+#define WS_SOL_SOCKET		WSPBIND_WS_SOL_SOCKET
+#endif
+#ifndef WS_SO_REUSEADDR
+#define WS_SO_REUSEADDR		WSPBIND_WS_SO_REUSEADDR
+#endif
+#ifndef WS_SO_EXCLUSIVEADDRUSE
+#define WS_SO_EXCLUSIVEADDRUSE	WSPBIND_WS_SO_EXCLUSIVEADDRUSE
+#endif
 
 /*
  * ws2spi.h declares LPWSPBIND; the Windows SDK's, mingw-w64's and Wine's
@@ -91,9 +105,23 @@ typedef int *LPINT;
 #if !defined(_WINSOCK2SPI_) && !defined(_WS2SPI_H)
 typedef int (WSPAPI *LPWSPBIND)(SOCKET s, const struct sockaddr *name,
 				int namelen, LPINT lpErrno);
+typedef int (WSPAPI *LPWSPSETSOCKOPT)(SOCKET s, int level, int optname,
+				      const char *optval, int optlen,
+				      LPINT lpErrno);
+typedef int (WSPAPI *LPWSPGETSOCKOPT)(SOCKET s, int level, int optname,
+				      char *optval, LPINT lpoptlen,
+				      LPINT lpErrno);
+typedef int (WSPAPI *LPWSPGETSOCKNAME)(SOCKET s, struct sockaddr *name,
+				       LPINT lpnamelen, LPINT lpErrno);
 #endif
 
 #endif /* WSPBIND_NO_WINSOCK_NAMES */
+
+/* The Windows numbers behind the names above. */
+#define WSPBIND_WSAENOPROTOOPT		10042
+#define WSPBIND_WS_SOL_SOCKET		0xffff
+#define WSPBIND_WS_SO_REUSEADDR		0x0004
+#define WSPBIND_WS_SO_EXCLUSIVEADDRUSE	((int)(~0x0004))
 
 /**
  * WSPBind() - bind a socket with Winsock's rules
@@ -106,12 +134,66 @@ typedef int (WSPAPI *LPWSPBIND)(SOCKET s, const struct sockaddr *name,
  *
  * The device /dev/wspbind is opened on first use (with O_CLOEXEC) and kept
  * for the life of the process. When it is missing the answer is
- * WSAENETDOWN; when its permissions refuse the caller, WSAEACCES.
+ * WSAENETDOWN; when its permissions refuse the caller, WSAEACCES. The
+ * socket's Winsock option (WSPSetSockOpt()) decides who may share the
+ * address.
  *
  * Return: 0, or SOCKET_ERROR (-1) with the Winsock error in *@lpErrno.
  */
 int WSPBIND_API WSPBind(uintptr_t s, const struct sockaddr *name,
 			int namelen, int *lpErrno);
+
+/**
+ * WSPSetSockOpt() - set SO_REUSEADDR or SO_EXCLUSIVEADDRUSE on a socket
+ * @s: the socket: a Linux file descriptor
+ * @level: %WS_SOL_SOCKET (0xffff)
+ * @optname: %WS_SO_REUSEADDR or %WS_SO_EXCLUSIVEADDRUSE
+ * @optval: a BOOL (int): non-zero sets the option, zero clears it
+ * @optlen: at least sizeof(int)
+ * @lpErrno: where the Winsock error code goes on failure; may be NULL
+ *
+ * The option belongs to the socket, as on Windows: a dup() of the
+ * descriptor, or a child after fork(), sees it; a new socket given the same
+ * descriptor number does not. WSPBind() applies it. Linux's own
+ * SO_REUSEADDR is left alone.
+ *
+ * Return: 0, or SOCKET_ERROR with WSAENOTSOCK (@s is no socket),
+ * WSAENOPROTOOPT (another level or option), WSAEFAULT (@optlen too small
+ * or @optval unreadable), WSAEINVAL (the other option is on).
+ */
+int WSPBIND_API WSPSetSockOpt(uintptr_t s, int level, int optname,
+			      const char *optval, int optlen, int *lpErrno);
+
+/**
+ * WSPGetSockOpt() - read SO_REUSEADDR or SO_EXCLUSIVEADDRUSE of a socket
+ * @s: the socket
+ * @level: %WS_SOL_SOCKET
+ * @optname: %WS_SO_REUSEADDR or %WS_SO_EXCLUSIVEADDRUSE
+ * @optval: where the BOOL goes (1 or 0)
+ * @lpoptlen: in, the size of @optval, at least sizeof(int); out,
+ *	sizeof(int)
+ * @lpErrno: where the Winsock error code goes on failure; may be NULL
+ *
+ * Return: 0, or SOCKET_ERROR with WSAENOTSOCK, WSAENOPROTOOPT or WSAEFAULT
+ * (as WSPSetSockOpt(), or @optval or @lpoptlen unwritable).
+ */
+int WSPBIND_API WSPGetSockOpt(uintptr_t s, int level, int optname,
+			      char *optval, int *lpoptlen, int *lpErrno);
+
+/**
+ * WSPGetSockName() - the address a socket is bound to, in Winsock's form
+ * @s: the socket
+ * @name: where the address goes: a SOCKADDR_IN (16 bytes) or a
+ *	SOCKADDR_IN6 (28 bytes) whose family is Winsock's (AF_INET6 is 23)
+ * @lpnamelen: in, the size of @name; out, the size of the address
+ * @lpErrno: where the Winsock error code goes on failure; may be NULL
+ *
+ * Return: 0, or SOCKET_ERROR with WSAENOTSOCK, WSAEINVAL (the socket is
+ * not bound) or WSAEFAULT (*@lpnamelen too small, or @name or @lpnamelen
+ * not writable).
+ */
+int WSPBIND_API WSPGetSockName(uintptr_t s, struct sockaddr *name,
+			       int *lpnamelen, int *lpErrno);
 
 #ifdef __cplusplus
 }

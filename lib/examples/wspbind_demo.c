@@ -239,6 +239,89 @@ static void in_progress(void)
 		failures++;
 }
 
+static int sock_with(int type, int optname)
+{
+	int s = socket(AF_INET, type, 0), on = 1;
+
+	if (s >= 0 && optname)
+		WSPSetSockOpt(s, WS_SOL_SOCKET, optname, (char *)&on,
+			      sizeof(on), NULL);
+	return s;
+}
+
+/* Which of two listeners has a connection waiting: "first", "second". */
+static const char *which_listener(int a, int b)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = a, .events = POLLIN }, { .fd = b, .events = POLLIN },
+	};
+
+	if (poll(pfd, 2, 2000) <= 0)
+		return "neither";
+	return pfd[0].revents & POLLIN ? "first" : "second";
+}
+
+/* Windows's address sharing, the rows Linux's bind(2) answers otherwise. */
+static void sharing(void)
+{
+	struct sockaddr_in any = sin4("0.0.0.0", 41000);
+	struct sockaddr_in lo = sin4("127.0.0.1", 41000);
+	int a = sock_with(SOCK_STREAM, 0), b = sock_with(SOCK_STREAM, 0);
+	int c, r, x, y, l, acc;
+	const char *got;
+	char buf;
+
+	printf("%s\n", "-- address sharing, Windows's rules --");
+	show("TCP 0.0.0.0:41000, then listen", a, &any, sizeof(any), 0);
+	listen(a, 4);
+	show("TCP 127.0.0.1:41000 beside it, then listen", b, &lo, sizeof(lo),
+	     0);
+	listen(b, 4);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	got = connect(c, (struct sockaddr *)&lo, sizeof(lo)) ? "no listener" :
+	      which_listener(a, b);
+	printf("%-48s %s\n", "  a connection to 127.0.0.1:41000 reaches",
+	       !strcmp(got, "second") ? "the 127.0.0.1 listener" : got);
+	if (strcmp(got, "second"))
+		failures++;
+	close(c);
+	r = sock_with(SOCK_STREAM, WS_SO_REUSEADDR);
+	show("SO_REUSEADDR on 127.0.0.1:41000 (no sharing)", r, &lo,
+	     sizeof(lo), WSAEACCES);
+	close(a);
+	close(b);
+	close(r);
+
+	any.sin_port = lo.sin_port = htons(41001);
+	x = sock_with(SOCK_DGRAM, WS_SO_EXCLUSIVEADDRUSE);
+	y = sock_with(SOCK_DGRAM, 0);
+	show("UDP 0.0.0.0:41001, SO_EXCLUSIVEADDRUSE", x, &any, sizeof(any), 0);
+	show("UDP 127.0.0.1:41001 beside it", y, &lo, sizeof(lo), WSAEACCES);
+	close(x);
+	close(y);
+
+	/* A connection closed by the server's side waits in TIME_WAIT. */
+	lo.sin_port = htons(41002);
+	l = sock_with(SOCK_STREAM, 0);
+	show("TCP 127.0.0.1:41002, a connection, all closed", l, &lo,
+	     sizeof(lo), 0);
+	listen(l, 4);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (!connect(c, (struct sockaddr *)&lo, sizeof(lo))) {
+		acc = accept(l, NULL, NULL);
+		close(acc);
+		if (read(c, &buf, 1) < 0)
+			buf = 0;
+	}
+	close(c);
+	close(l);
+	usleep(100000);
+	l = sock_with(SOCK_STREAM, 0);
+	show("TCP 127.0.0.1:41002 again, over TIME_WAIT", l, &lo, sizeof(lo),
+	     0);
+	close(l);
+}
+
 int main(void)
 {
 	struct sockaddr_in lo = sin4("127.0.0.1", 0);
@@ -283,6 +366,7 @@ int main(void)
 	in_child(as_nobody);
 	in_child(with_no_new_privs);
 	in_child(small_range);
+	sharing();
 
 	printf("%s\n", failures ? "demo: some answers differ" :
 				  "demo: every answer as documented");

@@ -3,8 +3,10 @@
  * libwspbind's own contract: the return value and *lpErrno, a NULL
  * lpErrno, errno left alone, the device opened once with O_CLOEXEC and
  * reopened when the program closes it, WSAENETDOWN without the device and
- * WSAEACCES when its permissions refuse the caller. The bind semantics
- * themselves are the selftests' job.
+ * WSAEACCES when its permissions refuse the caller; WSPSetSockOpt() and
+ * WSPGetSockOpt() for SO_REUSEADDR and SO_EXCLUSIVEADDRUSE, which belong
+ * to the socket and which WSPBind() applies; WSPGetSockName(). The bind
+ * semantics themselves are the selftests' job.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -17,14 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wspbind.h"
 #include "kselftest_harness.h"
 
-/* The header's Winsock names must give the SPI's function type. */
+/* The header's Winsock names must give the SPI's function types. */
 static const LPWSPBIND wspbind_entry = WSPBind;
+static const LPWSPSETSOCKOPT wspsetsockopt_entry = WSPSetSockOpt;
+static const LPWSPGETSOCKOPT wspgetsockopt_entry = WSPGetSockOpt;
+static const LPWSPGETSOCKNAME wspgetsockname_entry = WSPGetSockName;
 
 /* How many of this process's fds are open on the device. */
 static int device_fds(void)
@@ -310,6 +317,283 @@ TEST(device_forbidden_is_eacces)
 					sizeof(sin), &err));
 	EXPECT_EQ(WSAEACCES, err);
 	close(sock);
+}
+
+/* An option's BOOL as WSPGetSockOpt() reads it; -WSA code on failure. */
+static int get_opt(int s, int optname)
+{
+	int val = 0x1234, len = sizeof(val), err = 0;
+
+	if (wspgetsockopt_entry(s, WS_SOL_SOCKET, optname, (char *)&val, &len,
+				&err))
+		return -err;
+	return len == sizeof(int) ? val : -1;
+}
+
+static int set_opt(int s, int optname, int on)
+{
+	int err = 0;
+
+	if (wspsetsockopt_entry(s, WS_SOL_SOCKET, optname, (char *)&on,
+				sizeof(on), &err))
+		return err;
+	return 0;
+}
+
+TEST(sockopt_default_off)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, get_opt(s, WS_SO_REUSEADDR));
+	EXPECT_EQ(0, get_opt(s, WS_SO_EXCLUSIVEADDRUSE));
+	close(s);
+}
+
+TEST(sockopt_set_and_clear)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 0x100));
+	EXPECT_EQ(1, get_opt(s, WS_SO_REUSEADDR));
+	EXPECT_EQ(0, get_opt(s, WS_SO_EXCLUSIVEADDRUSE));
+	EXPECT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 0));
+	EXPECT_EQ(0, get_opt(s, WS_SO_REUSEADDR));
+	close(s);
+}
+
+/* One of the two at a time, in either order; clearing one frees the other. */
+TEST(sockopt_mutually_exclusive)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 1));
+	EXPECT_EQ(WSAEINVAL, set_opt(s, WS_SO_EXCLUSIVEADDRUSE, 1));
+	EXPECT_EQ(1, get_opt(s, WS_SO_REUSEADDR));
+	/* Clearing the option that is off changes nothing. */
+	EXPECT_EQ(0, set_opt(s, WS_SO_EXCLUSIVEADDRUSE, 0));
+	EXPECT_EQ(1, get_opt(s, WS_SO_REUSEADDR));
+	ASSERT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 0));
+	EXPECT_EQ(0, set_opt(s, WS_SO_EXCLUSIVEADDRUSE, 1));
+	EXPECT_EQ(WSAEINVAL, set_opt(s, WS_SO_REUSEADDR, 1));
+	EXPECT_EQ(1, get_opt(s, WS_SO_EXCLUSIVEADDRUSE));
+	close(s);
+}
+
+TEST(sockopt_bad_arguments)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	int s = socket(AF_INET, SOCK_STREAM, 0), on = 1, len, err, fds[2];
+	char *none;
+
+	ASSERT_LE(0, s);
+	none = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(none != MAP_FAILED);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      (char *)&on, sizeof(on) - 1,
+					      &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      NULL, sizeof(on), &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      none, sizeof(on), &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	/* Linux's SOL_SOCKET (1) is no Winsock level; nor another option. */
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, SOL_SOCKET, WS_SO_REUSEADDR,
+					      (char *)&on, sizeof(on), &err));
+	EXPECT_EQ(WSAENOPROTOOPT, err);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, WS_SOL_SOCKET, 0x0008,
+					      (char *)&on, sizeof(on), &err));
+	EXPECT_EQ(WSAENOPROTOOPT, err);
+	len = sizeof(int) - 1;
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      (char *)&on, &len, &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	len = sizeof(int);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      none, &len, &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+					      (char *)&on, (int *)none, &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	ASSERT_EQ(0, pipe(fds));
+	err = 0;
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(fds[0], WS_SOL_SOCKET,
+					      WS_SO_REUSEADDR, (char *)&on,
+					      sizeof(on), &err));
+	EXPECT_EQ(WSAENOTSOCK, err);
+	/* A NULL lpErrno is safe, and nothing was set along the way. */
+	EXPECT_EQ(SOCKET_ERROR, WSPSetSockOpt(s, WS_SOL_SOCKET, 0x0008,
+					      (char *)&on, sizeof(on), NULL));
+	EXPECT_EQ(0, get_opt(s, WS_SO_REUSEADDR));
+	close(fds[0]);
+	close(fds[1]);
+	munmap(none, ps);
+	close(s);
+}
+
+/* The option is the socket's: a dup sees it, a new socket does not. */
+TEST(sockopt_belongs_to_the_socket)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), d, again;
+
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, set_opt(s, WS_SO_EXCLUSIVEADDRUSE, 1));
+	d = dup(s);
+	ASSERT_LE(0, d);
+	EXPECT_EQ(1, get_opt(d, WS_SO_EXCLUSIVEADDRUSE));
+	close(s);
+	EXPECT_EQ(1, get_opt(d, WS_SO_EXCLUSIVEADDRUSE));
+	close(d);
+	again = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(s < d ? s : d, again);
+	EXPECT_EQ(0, get_opt(again, WS_SO_EXCLUSIVEADDRUSE));
+	close(again);
+}
+
+TEST(sockopt_seen_after_fork)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), status;
+	pid_t pid;
+
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 1));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(get_opt(s, WS_SO_REUSEADDR) == 1 ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(s);
+}
+
+/* Many sockets closed with an option on: the table keeps up. */
+TEST(sockopt_many_sockets)
+{
+	int i, s;
+
+	for (i = 0; i < 1000; i++) {
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		ASSERT_LE(0, s);
+		ASSERT_EQ(0, set_opt(s, WS_SO_REUSEADDR, 1));
+		close(s);
+	}
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, get_opt(s, WS_SO_REUSEADDR));
+	close(s);
+}
+
+/* WSPBind() passes the option: SO_REUSEADDR shares, a plain socket not. */
+TEST_F(lib, wspbind_applies_reuseaddr)
+{
+	struct sockaddr_in sin = loopback4(41000);
+	int a, b, c, err = 0;
+
+	NEED_DEVICE();
+	a = socket(AF_INET, SOCK_DGRAM, 0);
+	b = socket(AF_INET, SOCK_DGRAM, 0);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, set_opt(a, WS_SO_REUSEADDR, 1));
+	ASSERT_EQ(0, set_opt(b, WS_SO_REUSEADDR, 1));
+	EXPECT_EQ(0, WSPBind(a, (struct sockaddr *)&sin, sizeof(sin), &err));
+	EXPECT_EQ(0, WSPBind(b, (struct sockaddr *)&sin, sizeof(sin), &err));
+	EXPECT_EQ(SOCKET_ERROR, WSPBind(c, (struct sockaddr *)&sin, sizeof(sin),
+					&err));
+	EXPECT_EQ(WSAEACCES, err);
+	close(a);
+	close(b);
+	close(c);
+}
+
+TEST_F(lib, wspbind_applies_exclusiveaddruse)
+{
+	struct sockaddr_in any = loopback4(41001), lo = loopback4(41001);
+	int a, b, err = 0;
+
+	NEED_DEVICE();
+	any.sin_addr.s_addr = htonl(INADDR_ANY);
+	a = socket(AF_INET, SOCK_STREAM, 0);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, set_opt(a, WS_SO_EXCLUSIVEADDRUSE, 1));
+	EXPECT_EQ(0, WSPBind(a, (struct sockaddr *)&any, sizeof(any), &err));
+	EXPECT_EQ(SOCKET_ERROR, WSPBind(b, (struct sockaddr *)&lo, sizeof(lo),
+					&err));
+	EXPECT_EQ(WSAEACCES, err);
+	close(a);
+	close(b);
+}
+
+TEST_F(lib, getsockname_unbound)
+{
+	struct sockaddr_in sin;
+	int len = sizeof(sin), err = 0;
+
+	NEED_DEVICE();
+	EXPECT_EQ(SOCKET_ERROR, wspgetsockname_entry(self->sock,
+						     (struct sockaddr *)&sin,
+						     &len, &err));
+	EXPECT_EQ(WSAEINVAL, err);
+	EXPECT_EQ((int)sizeof(sin), len);
+}
+
+/* AF_INET6 comes back as Winsock's 23, in 28 bytes. */
+TEST_F(lib, getsockname_inet6)
+{
+	struct sockaddr_in6 sin6 = { .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in6 got;
+	int s = socket(AF_INET6, SOCK_DGRAM, 0), len, err = 0;
+
+	NEED_DEVICE();
+	ASSERT_LE(0, s);
+	sin6.sin6_family = 23;
+	ASSERT_EQ(0, WSPBind(s, (struct sockaddr *)&sin6, sizeof(sin6), &err));
+	len = sizeof(got) - 1;
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockName(s, (struct sockaddr *)&got, &len,
+					       &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	EXPECT_EQ((int)sizeof(got) - 1, len);
+	len = 64;
+	memset(&got, 0xff, sizeof(got));
+	EXPECT_EQ(0, WSPGetSockName(s, (struct sockaddr *)&got, &len, &err));
+	EXPECT_EQ(28, len);
+	EXPECT_EQ(23, got.sin6_family);
+	EXPECT_LE(1024, ntohs(got.sin6_port));
+	EXPECT_GE(5000, ntohs(got.sin6_port));
+	EXPECT_EQ(0, memcmp(&got.sin6_addr, &in6addr_loopback,
+			    sizeof(got.sin6_addr)));
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockName(s, NULL, &len, &err));
+	EXPECT_EQ(WSAEFAULT, err);
+	close(s);
+}
+
+TEST(getsockname_not_a_socket)
+{
+	struct sockaddr_in sin;
+	int len = sizeof(sin), err = 0, fds[2];
+
+	ASSERT_EQ(0, pipe(fds));
+	EXPECT_EQ(SOCKET_ERROR, WSPGetSockName(fds[0], (struct sockaddr *)&sin,
+					       &len, &err));
+	EXPECT_EQ(WSAENOTSOCK, err);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2154 # $top, $build, $logs: set by scripts/check
 # Part of scripts/check: the documentation. Every page of Documentation/,
 # with the uAPI header's kernel-doc in place, must parse as clean RST (and
-# is rendered to $build/Documentation/*.html); the man page must format
+# is rendered to $build/Documentation/*.html); the man pages must format
 # without a groff warning.
 
 # man_clean PAGE: man --warnings and groff -ww print nothing for PAGE
@@ -20,4 +20,9 @@ man_clean() {
 
 step "Documentation is clean RST, kernel-doc included" \
 	scripts/rst-check --html "$build/Documentation"
-step "man page WSPBind(3) formats without warnings" man_clean man/WSPBind.3
+for page in man/*.3; do
+	# A page that only points at another (.so) is checked through it.
+	grep -q '^\.so ' "$page" && continue
+	step "man page $(basename "$page" .3)(3) formats without warnings" \
+		man_clean "$page"
+done

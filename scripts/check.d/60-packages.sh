@@ -31,7 +31,10 @@ install_staged() {
 		usr/lib/libwspbind.so.0 usr/lib/modules-load.d/wspbind.conf \
 		usr/lib/pkgconfig/wspbind.pc \
 		usr/lib/udev/rules.d/60-wspbind.rules \
-		usr/share/man/man3/WSPBind.3)
+		usr/share/man/man3/WSPBind.3 \
+		usr/share/man/man3/WSPGetSockName.3 \
+		usr/share/man/man3/WSPGetSockOpt.3 \
+		usr/share/man/man3/WSPSetSockOpt.3)
 	got=$(cd "$dest" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
 	diff <(echo "$want") <(echo "$got") || return
 	readelf -d "$dest/usr/lib/libwspbind.so.0" |
