@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/ipv6.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -823,6 +825,103 @@ TEST_F(listen, time_wait_native_bind_refused)
 	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&ss, len));
 	EXPECT_EQ(EADDRINUSE, errno);
 	close(fd);
+}
+
+/*
+ * IPv6 scope ids as Windows reads them (Wine's test_bind records them): a
+ * scope id on an address that is not link-local is refused, and scope id
+ * 0 on a link-local address means the interface that has it.
+ */
+FIXTURE(scope) {
+	int dev;
+	int fd;
+};
+
+FIXTURE_SETUP(scope)
+{
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	enter_netns(_metadata);
+	self->fd = sock_new(AF_INET6, SOCK_DGRAM, true);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(scope)
+{
+	close(self->fd);
+	close(self->dev);
+}
+
+/* A WSPBind of @addr%@scope_id; the answer. */
+static int bind_scoped(int dev, int fd, const char *addr, __u32 scope_id)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	struct wspbind_bind req = {
+		.size = sizeof(req),
+		.sockfd = fd,
+		.namelen = sizeof(a),
+		.name = (uintptr_t)&a,
+	};
+
+	inet_pton(AF_INET6, addr, &a.sin6_addr);
+	a.sin6_port = htons(BASE_PORT);
+	a.sin6_scope_id = scope_id;
+	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
+		return -errno;
+	return req.out_wsa_error;
+}
+
+/* fe80::1 on lo: loopback takes any address, and needs no DAD. */
+static int add_link_local(void)
+{
+	struct in6_ifreq ifr = { .ifr6_prefixlen = 64 };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	inet_pton(AF_INET6, "fe80::1", &ifr.ifr6_addr);
+	ifr.ifr6_ifindex = if_nametoindex("lo");
+	ret = ioctl(fd, SIOCSIFADDR, &ifr) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST_F(scope, loopback_with_scope_id_refused)
+{
+	EXPECT_EQ(WSPBIND_WSAEADDRNOTAVAIL,
+		  bind_scoped(self->dev, self->fd, "::1", 1));
+	EXPECT_EQ(WSPBIND_WSAEADDRNOTAVAIL,
+		  bind_scoped(self->dev, self->fd, "::1", 0xabacab));
+	EXPECT_EQ(0, util_sock_port(self->fd));
+	EXPECT_EQ(OK, bind_scoped(self->dev, self->fd, "::1", 0));
+}
+
+TEST_F(scope, link_local_scope_zero_is_its_interface)
+{
+	struct sockaddr_in6 got;
+	socklen_t len = sizeof(got);
+
+	ASSERT_EQ(0, add_link_local());
+	EXPECT_EQ(OK, bind_scoped(self->dev, self->fd, "fe80::1", 0));
+	ASSERT_EQ(0, getsockname(self->fd, (struct sockaddr *)&got, &len));
+	EXPECT_EQ(if_nametoindex("lo"), got.sin6_scope_id);
+}
+
+TEST_F(scope, link_local_unknown_scope_id)
+{
+	ASSERT_EQ(0, add_link_local());
+	EXPECT_EQ(WSPBIND_WSAEADDRNOTAVAIL,
+		  bind_scoped(self->dev, self->fd, "fe80::1", 0xabacab));
+	EXPECT_EQ(0, util_sock_port(self->fd));
+	EXPECT_EQ(OK, bind_scoped(self->dev, self->fd, "fe80::1",
+				  if_nametoindex("lo")));
+}
+
+TEST_F(scope, link_local_on_no_interface)
+{
+	ASSERT_EQ(0, add_link_local());
+	EXPECT_EQ(WSPBIND_WSAEADDRNOTAVAIL,
+		  bind_scoped(self->dev, self->fd, "fe80::2", 0));
 }
 
 #include "wspbind_main.h"
