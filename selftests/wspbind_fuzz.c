@@ -380,6 +380,7 @@ struct call {
 	enum addr_class addr;
 	int port;			/* the port asked for */
 	int name_family;		/* the Linux family the name names */
+	bool scoped;			/* IPv6 scope id not 0 */
 };
 
 static const int namelens[] = {
@@ -500,6 +501,9 @@ static void make_name(struct worker *w, struct call *c, char *p, int family,
 			s6.sin6_scope_id = 1;	/* lo is always 1 */
 		else if (c->addr == AD_LL_NODEV)
 			s6.sin6_scope_id = 100000 + util_below(&w->rnd, 1000);
+		else if (util_below(&w->rnd, 2))
+			s6.sin6_scope_id = 0;	/* else the random one */
+		c->scoped = s6.sin6_scope_id != 0;
 		memcpy(p, &s6, sizeof(s6));
 	}
 
@@ -560,6 +564,15 @@ static void make_call(struct worker *w, struct call *c, int sockfd,
 	req->flags = r < 45 ? 0 : r < 90 ? WSPBIND_BIND_WINSOCK_AF :
 		     r < 95 ? 1u << util_below(&w->rnd, 32) :
 		     (uint32_t)util_rand(&w->rnd);
+	/* The Winsock option: none, SO_REUSEADDR, exclusive, or both. */
+	r = util_below(&w->rnd, 100);
+	if (r < 20)
+		req->flags |= WSPBIND_BIND_REUSEADDR;
+	else if (r < 40)
+		req->flags |= WSPBIND_BIND_EXCLUSIVEADDRUSE;
+	else if (r < 43)
+		req->flags |= WSPBIND_BIND_REUSEADDR |
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE;
 	req->sockfd = sockfd;
 	req->namelen = pick_namelen(w, family);
 	req->out_wsa_error = util_rand(&w->rnd);
@@ -694,7 +707,9 @@ static int request_answer(const struct worker *w, const struct call *c)
 	}
 	if (!readable(w, c->arg, sizeof(struct wspbind_bind)))
 		return E_EFAULT;
-	if (c->req.flags & ~WSPBIND_BIND_WINSOCK_AF || c->req.__reserved)
+	if (c->req.flags & ~(WSPBIND_BIND_WINSOCK_AF | WSPBIND_BIND_REUSEADDR |
+			     WSPBIND_BIND_EXCLUSIVEADDRUSE) ||
+	    c->req.__reserved)
 		return E_EINVAL;
 	if (c->req_ro || (c->arg >= (uintptr_t)guard &&
 			  c->arg < (uintptr_t)guard + 2 * page_size))
@@ -706,6 +721,8 @@ static int request_answer(const struct worker *w, const struct call *c)
 static unsigned int wsa_answers(const struct worker *w, const struct call *c,
 				const struct target *t)
 {
+	const uint32_t both = WSPBIND_BIND_REUSEADDR |
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE;
 	int family = t->family, min, len;
 	uint16_t raw, named;
 
@@ -736,22 +753,34 @@ static unsigned int wsa_answers(const struct worker *w, const struct call *c,
 		return BIT(A_EFAULT);
 	if (t->class == T_HASPORT)
 		return BIT(A_EINVAL);
+	if ((c->req.flags & both) == both)
+		return BIT(A_EINVAL);
+	/* Windows takes a scope id only on a link-local address. */
+	if (family == AF_INET6 && c->scoped && c->addr != AD_LL_LO &&
+	    c->addr != AD_LL_NODEV && c->addr != AD_GARBAGE)
+		return BIT(A_EADDRNOTAVAIL);
 
-	/* The bind itself, as root, in a namespace with the default range. */
+	/*
+	 * The bind itself, as root, in a namespace with the default range.
+	 * An explicit port may be held by another worker's socket, which
+	 * the sharing rules let share, or not (WSAEADDRINUSE), or deny
+	 * (WSAEACCES).
+	 */
 	switch (c->addr) {
 	case AD_LOOP:
 	case AD_ANY:
-		return c->port ? BIT(A_OK) | BIT(A_EADDRINUSE) : BIT(A_OK);
+		return c->port ? BIT(A_OK) | BIT(A_EADDRINUSE) |
+				 BIT(A_EACCES) : BIT(A_OK);
 	case AD_MAPPED:
 		if (t->v6only)
 			return BIT(A_EINVAL);
-		return c->port ? BIT(A_OK) | BIT(A_EADDRINUSE) : BIT(A_OK);
+		return c->port ? BIT(A_OK) | BIT(A_EADDRINUSE) |
+				 BIT(A_EACCES) : BIT(A_OK);
 	case AD_FOREIGN:
 	case AD_LL_LO:
 	case AD_LL_NODEV:
+	case AD_LL_NOSCOPE:	/* fe80::1 is on no interface */
 		return BIT(A_EADDRNOTAVAIL);
-	case AD_LL_NOSCOPE:
-		return BIT(A_EINVAL);
 	default:
 		return ANY_WSA;
 	}

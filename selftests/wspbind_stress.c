@@ -15,12 +15,17 @@
  * 4. A namespace outliving its processes: its socket, bound from another
  *    namespace, still takes its port from its own namespace's range.
  * 5. Namespaces killed, with all their sockets, while binds are in flight.
- * 6. rmmod while an fd on the device is open: refused with EWOULDBLOCK,
+ * 6. Eight threads bind one port, TCP and UDP, wildcard or loopback, with
+ *    every Winsock option, and listen half the time: no two sockets that
+ *    Microsoft's table lets share in neither order are ever live at once,
+ *    every listen is accepted, and once all are closed the sharing
+ *    registry is empty.
+ * 7. rmmod while an fd on the device is open: refused with EWOULDBLOCK,
  *    and the device keeps working; once closed, the module unloads.
- * 7. The module loaded and unloaded 100 times while another thread opens
+ * 8. The module loaded and unloaded 100 times while another thread opens
  *    the device, binds through it and reads the sysctl.
  *
- * 6 and 7 need --module, the module file to load again (they leave it
+ * 7 and 8 need --module, the module file to load again (they leave it
  * loaded, without parameters). Each part runs in network namespaces of its
  * own; needs root.
  */
@@ -537,7 +542,159 @@ static void test_netns_killed(void)
 			 NETNS_ROUNDS, progressed, killed);
 }
 
-/* --- 6, 7. the module unloaded and loaded ------------------------------- */
+/* --- 6. one port, every Winsock option ---------------------------------- */
+
+#define SHARE_PORT	40100
+
+/*
+ * Microsoft's sharing table: [second][first], each none W, none S,
+ * SO_REUSEADDR W, SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, S. 0: shared;
+ * 1: refused; 2: an access check, which one user always passes.
+ */
+static const unsigned char share_table[6][6] = {
+	{ 1, 0, 1, 0, 1, 0 },
+	{ 2, 1, 2, 1, 1, 1 },
+	{ 1, 0, 0, 0, 1, 0 },
+	{ 2, 1, 0, 0, 1, 1 },
+	{ 1, 1, 1, 1, 1, 1 },
+	{ 2, 1, 2, 1, 1, 1 },
+};
+
+static const __u32 share_flags[3] = {
+	0, WSPBIND_BIND_REUSEADDR, WSPBIND_BIND_EXCLUSIVEADDRUSE,
+};
+
+struct share_holder {
+	bool live;
+	int udp, cell;		/* cell: option * 2 + (specific) */
+};
+
+static pthread_mutex_t share_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct share_holder share_live[STRESS_THREADS];
+
+/* Could any order of two binds let both hold the port at once? */
+static bool share_forbidden(int a, int b)
+{
+	return share_table[b][a] == 1 && share_table[a][b] == 1;
+}
+
+static void *share_thread(void *arg)
+{
+	int id = (intptr_t)arg, i, udp, cell, fd, wsa;
+	uint64_t rnd = util_seed(seed, 100 + id);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct wspbind_bind req = { .size = sizeof(req) };
+
+	while (util_now() < stress_end) {
+		udp = util_below(&rnd, 2);
+		cell = util_below(&rnd, 6);
+		fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) |
+			    SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			__atomic_add_fetch(&shm->other, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		sin.sin_port = htons(SHARE_PORT);
+		sin.sin_addr.s_addr = htonl(cell % 2 ? INADDR_LOOPBACK : 0);
+		req.flags = share_flags[cell / 2];
+		req.sockfd = fd;
+		req.namelen = sizeof(sin);
+		req.name = (uintptr_t)&sin;
+		wsa = ioctl(stress_dev, WSPBIND_IOC_BIND, &req) ? -errno :
+		      (int)req.out_wsa_error;
+		if (wsa == 0) {
+			__atomic_add_fetch(&shm->binds, 1, __ATOMIC_RELAXED);
+			if (!udp && util_below(&rnd, 2) && listen(fd, 1))
+				__atomic_add_fetch(&shm->bad_port, 1,
+						   __ATOMIC_RELAXED);
+			pthread_mutex_lock(&share_lock);
+			for (i = 0; i < STRESS_THREADS; i++) {
+				struct share_holder *h = &share_live[i];
+
+				if (!h->live || h->udp != udp ||
+				    !share_forbidden(h->cell, cell))
+					continue;
+				ksft_print_msg("threads %d and %d hold %s port %d as cells %d and %d at once\n",
+					       i, id, udp ? "UDP" : "TCP",
+					       SHARE_PORT, h->cell, cell);
+				shm->duplicates++;
+			}
+			share_live[id] = (struct share_holder){
+				.live = true, .udp = udp, .cell = cell,
+			};
+			pthread_mutex_unlock(&share_lock);
+			usleep(util_below(&rnd, 2000));
+			pthread_mutex_lock(&share_lock);
+			share_live[id].live = false;
+			pthread_mutex_unlock(&share_lock);
+		} else if (wsa == WSPBIND_WSAEADDRINUSE ||
+			   wsa == WSPBIND_WSAEACCES) {
+			__atomic_add_fetch(&shm->answers[0], 1,
+					   __ATOMIC_RELAXED);
+		} else {
+			ksft_print_msg("thread %d: answer %d\n", id, wsa);
+			__atomic_add_fetch(&shm->other, 1, __ATOMIC_RELAXED);
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/* "sockets N" of /proc/net/wspbind: the registry's entries; or -1. */
+static int registry_sockets(void)
+{
+	char name[32];
+	unsigned long v;
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/wspbind", "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lu\n", name, &v) == 2)
+		if (!strcmp(name, "sockets"))
+			ret = (int)v;
+	fclose(f);
+	return ret;
+}
+
+static void share_child(int dev)
+{
+	pthread_t threads[STRESS_THREADS];
+	int i;
+
+	stress_dev = dev;
+	stress_end = util_now() + seconds;
+	for (i = 0; i < STRESS_THREADS; i++)
+		pthread_create(&threads[i], NULL, share_thread,
+			       (void *)(intptr_t)i);
+	for (i = 0; i < STRESS_THREADS; i++)
+		pthread_join(threads[i], NULL);
+	/* Every socket is closed: the registry empties within seconds. */
+	for (i = 0; i < 50 && (shm->sockets_after = registry_sockets()) > 0;
+	     i++)
+		usleep(100000);
+}
+
+static void test_share_one_port(void)
+{
+	int status = in_child_netns(share_child, shm);
+	bool ok = child_ok(status, "one port");
+
+	ksft_print_msg("one port: %lu binds, %lu refused, in %.0fs by %d threads; %lu forbidden pairs, %lu failed listens, %lu other answers; registry entries left %d\n",
+		       shm->binds, shm->answers[0], seconds, STRESS_THREADS,
+		       shm->duplicates, shm->bad_port, shm->other,
+		       shm->sockets_after);
+	ksft_test_result(ok && !shm->duplicates && !shm->other &&
+			 !shm->bad_port && shm->binds >= 100 &&
+			 shm->answers[0] >= 100,
+			 "one port, %d threads, every Winsock option: never two live holders the table forbids, every listen accepted\n",
+			 STRESS_THREADS);
+	ksft_test_result(ok && shm->sockets_after == 0,
+			 "one port: every registry entry gone once its socket is\n");
+}
+
+/* --- 7, 8. the module unloaded and loaded ------------------------------- */
 
 static int load_module(void)
 {
@@ -670,7 +827,7 @@ int main(int argc, char **argv)
 		seed = util_clock_seed();
 
 	ksft_print_header();
-	ksft_set_plan(9);
+	ksft_set_plan(11);
 	ksft_print_msg("seed %llu\n", (unsigned long long)seed);
 	dev = util_open_dev_as_root("network namespaces, modules");
 	shm = map_shared();
@@ -681,6 +838,7 @@ int main(int argc, char **argv)
 	test_orphan_netns(dev);
 	close(dev);
 	test_netns_killed();
+	test_share_one_port();
 	if (module_path) {
 		test_rmmod_busy();
 		test_reload();
