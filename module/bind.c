@@ -125,6 +125,25 @@ static bool wspbind_port_needs_privilege(struct net *net, u16 port)
 	       !ns_capable_noaudit(net->user_ns, CAP_NET_BIND_SERVICE);
 }
 
+/*
+ * The answer bind(2) gives before it looks for the port's holders, which
+ * a refusal by the sharing rules must not hide: the port's privilege, and
+ * a v4-mapped address on an IPV6_V6ONLY socket. 0 when neither applies.
+ */
+static u32 wspbind_bind_refuses_first(const struct sock *sk,
+				      const struct sockaddr_storage *addr,
+				      u16 port)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
+
+	if (wspbind_port_needs_privilege(sock_net(sk), port))
+		return WSPBIND_WSAEACCES;
+	if (sk->sk_family == AF_INET6 && sk->sk_ipv6only &&
+	    ipv6_addr_v4mapped(&sin6->sin6_addr))
+		return WSPBIND_WSAEINVAL;
+	return 0;
+}
+
 #if IS_ENABLED(CONFIG_IPV6)
 /* The one device that holds a link-local address; 0 when none does. */
 static int wspbind_link_local_dev(struct net *net, const struct in6_addr *a)
@@ -216,9 +235,9 @@ static int wspbind_bind_shared(struct socket *sock,
 	wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
 	share = wspbind_port_decide(&p, &claim);
 	if (share != WSPBIND_SHARE_OK) {
-		/* bind(2) tells of the port's privilege before its use. */
-		*wsa = wspbind_port_needs_privilege(sock_net(sk), port) ?
-		       WSPBIND_WSAEACCES : wspbind_share_wsa(share);
+		*wsa = wspbind_bind_refuses_first(sk, addr, port);
+		if (!*wsa)
+			*wsa = wspbind_share_wsa(share);
 		goto out_unlock;
 	}
 

@@ -871,19 +871,40 @@ static int bind_scoped(int dev, int fd, const char *addr, __u32 scope_id)
 	return req.out_wsa_error;
 }
 
-/* fe80::1 on lo: loopback takes any address, and needs no DAD. */
+/*
+ * fe80::1 on lo: loopback takes any address. Newer kernels run DAD on it
+ * too, briefly: wait until bind(2) takes the address.
+ */
 static int add_link_local(void)
 {
+	struct sockaddr_in6 a = {
+		.sin6_family = AF_INET6,
+		.sin6_scope_id = if_nametoindex("lo"),
+	};
 	struct in6_ifreq ifr = { .ifr6_prefixlen = 64 };
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret, i;
 
 	if (fd < 0)
 		return -errno;
 	inet_pton(AF_INET6, "fe80::1", &ifr.ifr6_addr);
-	ifr.ifr6_ifindex = if_nametoindex("lo");
+	a.sin6_addr = ifr.ifr6_addr;
+	ifr.ifr6_ifindex = a.sin6_scope_id;
 	ret = ioctl(fd, SIOCSIFADDR, &ifr) ? -errno : 0;
 	close(fd);
-	return ret;
+	if (ret)
+		return ret;
+	for (i = 0; i < 300; i++) {
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		ret = bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+		close(fd);
+		if (ret != -EADDRNOTAVAIL)
+			return ret;
+		ret = 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
 }
 
 TEST_F(scope, loopback_with_scope_id_refused)

@@ -17,12 +17,14 @@ TEST(table_cells)
 {
 	int row, col;
 
-	for (row = 0; row < 6; row++)
-		for (col = 0; col < 6; col++)
+	for (row = 0; row < 6; row++) {
+		for (col = 0; col < 6; col++) {
 			EXPECT_EQ(sharing_table[row][col],
 				  (int)wspbind_share_cell(col / 2, !(col % 2),
 						     row / 2, !(row % 2)))
 				TH_LOG("row %d, column %d", row, col);
+		}
+	}
 }
 
 TEST(overlap)
@@ -76,10 +78,13 @@ TEST(decide_disjoint_always_ok)
 
 	sharing_addr(A4_LO, &a);
 	sharing_addr(A4_OTHER, &b);
-	for (x = 0; x < 3; x++)
-		for (y = 0; y < 3; y++)
+	for (x = 0; x < 3; x++) {
+		for (y = 0; y < 3; y++) {
 			EXPECT_EQ(T_OK, (int)wspbind_share_decide(x, &a, y, &b,
-							     false));
+								  false))
+				TH_LOG("options %d then %d", x, y);
+		}
+	}
 }
 
 TEST(wine_mixed_rows)

@@ -84,8 +84,9 @@
  *
  * An address in use answers WSAEACCES rather than WSAEADDRINUSE when the
  * caller may not bind the port at all (below
- * net.ipv4.ip_unprivileged_port_start without CAP_NET_BIND_SERVICE), as
- * bind(2) tells of the port's privilege first.
+ * net.ipv4.ip_unprivileged_port_start without CAP_NET_BIND_SERVICE), and
+ * WSAEINVAL for a v4-mapped address on an IPV6_V6ONLY socket, as bind(2)
+ * tells of those first.
  *
  * Linux errors met while binding translate as follows: EACCES and EPERM to
  * WSAEACCES, EADDRINUSE to WSAEADDRINUSE, EADDRNOTAVAIL and ENODEV to
