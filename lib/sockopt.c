@@ -34,8 +34,6 @@ struct wspbind_opt_entry {
 static pthread_mutex_t wspbind_opt_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wspbind_opt_entry *wspbind_opts;
 static size_t wspbind_nr_opts, wspbind_opts_cap;
-/* Set once any option was ever set: WSPBind() skips the look until then. */
-static int wspbind_opts_used;
 
 /* The socket's identity; -WSAENOTSOCK when @fd is no socket. */
 static int wspbind_sock_id(int fd, struct stat *st)
@@ -56,9 +54,16 @@ static struct wspbind_opt_entry *wspbind_opt_find(const struct stat *st)
 	return NULL;
 }
 
+/* Written under the lock, read without it: WSPBind() skips an empty table. */
+static void wspbind_opt_set_count(size_t n)
+{
+	__atomic_store_n(&wspbind_nr_opts, n, __ATOMIC_RELEASE);
+}
+
 static void wspbind_opt_remove(struct wspbind_opt_entry *e)
 {
-	*e = wspbind_opts[--wspbind_nr_opts];
+	*e = wspbind_opts[wspbind_nr_opts - 1];
+	wspbind_opt_set_count(wspbind_nr_opts - 1);
 }
 
 /* Keep only the entries of sockets some descriptor of ours still names. */
@@ -123,8 +128,7 @@ static int wspbind_opt_store(const struct stat *st, uint32_t flags)
 	wspbind_opts[wspbind_nr_opts].dev = st->st_dev;
 	wspbind_opts[wspbind_nr_opts].ino = st->st_ino;
 	wspbind_opts[wspbind_nr_opts].flags = flags;
-	wspbind_nr_opts++;
-	__atomic_store_n(&wspbind_opts_used, 1, __ATOMIC_RELEASE);
+	wspbind_opt_set_count(wspbind_nr_opts + 1);
 	return 0;
 }
 
@@ -134,7 +138,7 @@ uint32_t wspbind_sock_flags(int fd)
 	uint32_t flags = 0;
 	struct stat st;
 
-	if (!__atomic_load_n(&wspbind_opts_used, __ATOMIC_ACQUIRE) ||
+	if (!__atomic_load_n(&wspbind_nr_opts, __ATOMIC_ACQUIRE) ||
 	    wspbind_sock_id(fd, &st))
 		return 0;
 	pthread_mutex_lock(&wspbind_opt_lock);
