@@ -220,7 +220,7 @@ static int wspbind_bind_shared(struct socket *sock,
 	struct wspbind_claim claim = {
 		.sk = sk,
 		.opt = opt,
-		.uid = sock_i_uid(sk),
+		.uid = wspbind_sock_uid(sk),
 		.linux_reuse = {
 			.reuse = sk->sk_reuse,
 			.reuseport = sk->sk_reuseport,

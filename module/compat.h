@@ -91,6 +91,20 @@ static inline void wspbind_tcp_visit_owners(struct inet_bind_bucket *tb,
 #endif
 }
 
+/*
+ * The uid that owns a socket, as SO_REUSEPORT compares them: 6.16 keeps
+ * it in the socket (sk_uid()) and dropped sock_i_uid(), which read it
+ * from the socket's inode.
+ */
+static inline kuid_t wspbind_sock_uid(const struct sock *sk)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+	return sk_uid(sk);
+#else
+	return sock_i_uid((struct sock *)sk);
+#endif
+}
+
 /* 6.2 moved UDP's hash table from the protocol to the namespace. */
 static inline struct udp_table *wspbind_udp_table(const struct sock *sk)
 {

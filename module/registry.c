@@ -209,7 +209,7 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 		e->live = true;
 		if (!claim)
 			return;
-		same_user = uid_eq(sock_i_uid((struct sock *)h), claim->uid);
+		same_user = uid_eq(wspbind_sock_uid(h), claim->uid);
 		share = wspbind_share_decide(e->opt, &addr, claim->opt,
 					     &claim->addr, same_user);
 		look->share = wspbind_share_worse(look->share, share);
@@ -236,7 +236,7 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 	theirs.timewait = h->sk_state == TCP_TIME_WAIT;
 	theirs.listening = h->sk_state == TCP_LISTEN;
 	same_user = !theirs.timewait &&
-		    uid_eq(sock_i_uid((struct sock *)h), claim->uid);
+		    uid_eq(wspbind_sock_uid(h), claim->uid);
 	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
 				  &claim->linux_reuse, &theirs, same_user))
 		look->share = WSPBIND_SHARE_INUSE;

@@ -30,7 +30,8 @@
  *   "plot ..." lines, port-0 cost against occupancy.
  *
  * Options: --quick (few calls: the correctness guard only, for make check),
- * --reps N, --seed N, --max-seconds N (the whole run gives up past it).
+ * --reps N, --seed N, --max-seconds N (the whole run gives up past it),
+ * --only PART (explicit, port0, threads or memory; the floor always runs).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -93,7 +94,13 @@ static struct {
 	int reps;
 	uint64_t seed;
 	double max_seconds;
+	const char *only;	/* one part: explicit, port0, threads, memory */
 } opt = { .reps = 7, .max_seconds = 1500 };
+
+static bool part(const char *name)
+{
+	return !opt.only || !strcmp(opt.only, name);
+}
 
 static double run_start;
 static int tap_n;
@@ -1243,8 +1250,10 @@ int main(int argc, char **argv)
 			opt.seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--max-seconds") && i + 1 < argc)
 			opt.max_seconds = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			opt.only = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--quick] [--reps N] [--seed N] [--max-seconds N]\n",
+			fprintf(stderr, "usage: %s [--quick] [--reps N] [--seed N] [--max-seconds N] [--only PART]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1271,13 +1280,17 @@ int main(int argc, char **argv)
 	userloop_init(&u, opt.seed * 31 + 1);
 
 	bench_floor();
-	bench_explicit(EX_PLAIN);
-	bench_explicit(EX_SHARED);
-	bench_explicit(EX_CROWD);
-	for (ki = 0; ki < NKINDS; ki++)
+	if (part("explicit")) {
+		bench_explicit(EX_PLAIN);
+		bench_explicit(EX_SHARED);
+		bench_explicit(EX_CROWD);
+	}
+	for (ki = 0; ki < NKINDS && part("port0"); ki++)
 		bench_port0_kind(&kinds[ki], &u, &r);
-	bench_threads();
-	bench_memory();
+	if (part("threads"))
+		bench_threads();
+	if (part("memory"))
+		bench_memory();
 
 	printf("1..%d\n", tap_n);
 	printf("# %.1f s\n", now() - run_start);
