@@ -4,30 +4,48 @@
  * than crash, on a bad pointer. Winsock answers WSAEFAULT for a buffer it
  * cannot read or write. process_vm_readv() and process_vm_writev() on the
  * calling process itself copy through the kernel, which refuses a bad
- * address with EFAULT; a process may always do this to itself.
+ * address with EFAULT; a process may always do this to itself. A kernel
+ * built without them (CONFIG_CROSS_MEMORY_ATTACH), or a seccomp filter
+ * that refuses them, leaves a plain copy, which catches NULL only.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "internal.h"
 
+static bool wspbind_copy(void *dst, const void *src, size_t len, bool out)
+{
+	struct iovec ours = { .iov_len = len };
+	struct iovec theirs = { .iov_len = len };
+	ssize_t ret;
+
+	if (!dst || !src)
+		return false;
+	if (out) {
+		ours.iov_base = (void *)src;
+		theirs.iov_base = dst;
+		ret = process_vm_writev(getpid(), &ours, 1, &theirs, 1, 0);
+	} else {
+		ours.iov_base = dst;
+		theirs.iov_base = (void *)src;
+		ret = process_vm_readv(getpid(), &ours, 1, &theirs, 1, 0);
+	}
+	if (ret < 0 && (errno == ENOSYS || errno == EPERM)) {
+		memcpy(dst, src, len);
+		return true;
+	}
+	return ret == (ssize_t)len;
+}
+
 bool wspbind_copy_in(void *dst, const void *src, size_t len)
 {
-	struct iovec local = { .iov_base = dst, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
-
-	return src &&
-	       process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
-	       (ssize_t)len;
+	return wspbind_copy(dst, src, len, false);
 }
 
 bool wspbind_copy_out(void *dst, const void *src, size_t len)
 {
-	struct iovec local = { .iov_base = (void *)src, .iov_len = len };
-	struct iovec remote = { .iov_base = dst, .iov_len = len };
-
-	return dst &&
-	       process_vm_writev(getpid(), &local, 1, &remote, 1, 0) ==
-	       (ssize_t)len;
+	return wspbind_copy(dst, src, len, true);
 }
