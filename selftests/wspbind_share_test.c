@@ -424,25 +424,6 @@ TEST_F(share, namespaces_independent)
 			       where_addr(fam, W), BASE_PORT));
 }
 
-/* "sockets N" of /proc/net/wspbind, or -1. */
-static int registry_sockets(void)
-{
-	char name[32];
-	unsigned long v;
-	int ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/wspbind", "re");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %lu\n", name, &v) == 2) {
-		if (!strcmp(name, "sockets"))
-			ret = (int)v;
-	}
-	fclose(f);
-	return ret;
-}
-
 /*
  * The registry holds an entry per socket bound through the device, and
  * none once the sockets are closed (the sweep runs every second).
@@ -459,10 +440,10 @@ TEST_F(share, registry_entries_go)
 				      where_addr(fam, S),
 				      i % 2 ? BASE_PORT : 0));
 	}
-	EXPECT_EQ(8, registry_sockets());
+	EXPECT_EQ(8, util_registry_sockets());
 	for (i = 0; i < 8; i++)
 		close(fds[i]);
-	for (i = 0; i < 50 && (left = registry_sockets()) > 0; i++)
+	for (i = 0; i < 50 && (left = util_registry_sockets()) > 0; i++)
 		usleep(100000);
 	EXPECT_EQ(0, left);
 }
@@ -665,63 +646,55 @@ static int which_got(const int *fds, int n)
 	return got;
 }
 
-/* 0.0.0.0 first, 127.0.0.1 second: both listen; loopback reaches the second. */
+/*
+ * Which of two listeners, both bound and listening, a connection from
+ * @family to @addr reaches: the index of the one that got it, -1 for
+ * neither, -2 for both, -3 when a listener or the connection failed.
+ */
+static int reached(int dev, const int *family, const char *const *addr,
+		   int to_family, const char *to)
+{
+	int l[2], c, i, got;
+
+	for (i = 0; i < 2; i++)
+		l[i] = listener(dev, family[i], NONE, addr[i], BASE_PORT);
+	c = connect_to(to_family, to, BASE_PORT);
+	got = l[0] < 0 || l[1] < 0 || c < 0 ? -3 : which_got(l, 2);
+	for (i = 0; i < 2; i++)
+		if (l[i] >= 0)
+			close(l[i]);
+	if (c >= 0)
+		close(c);
+	return got;
+}
+
+/* 0.0.0.0 first, 127.0.0.1 second: both listen; 127.0.0.1 reaches the
+ * specific one, another loopback address the wildcard. */
 TEST_F(listen, wildcard_then_specific)
 {
-	int l[2], c;
+	static const int fam[2] = { AF_INET, AF_INET };
+	static const char *const addr[2] = { "0.0.0.0", "127.0.0.1" };
 
-	l[0] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
-	l[1] = listener(self->dev, AF_INET, NONE, "127.0.0.1", BASE_PORT);
-	ASSERT_LE(0, l[0]);
-	ASSERT_LE(0, l[1]);
-	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(1, which_got(l, 2));
-	close(c);
-	/* Another loopback address is the wildcard's. */
-	c = connect_to(AF_INET, "127.0.0.2", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(0, which_got(l, 2));
-	close(c);
-	close(l[0]);
-	close(l[1]);
+	EXPECT_EQ(1, reached(self->dev, fam, addr, AF_INET, "127.0.0.1"));
+	EXPECT_EQ(0, reached(self->dev, fam, addr, AF_INET, "127.0.0.2"));
 }
 
 TEST_F(listen, specific_then_wildcard)
 {
-	int l[2], c;
+	static const int fam[2] = { AF_INET, AF_INET };
+	static const char *const addr[2] = { "127.0.0.1", "0.0.0.0" };
 
-	l[0] = listener(self->dev, AF_INET, NONE, "127.0.0.1", BASE_PORT);
-	l[1] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
-	ASSERT_LE(0, l[0]);
-	ASSERT_LE(0, l[1]);
-	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(0, which_got(l, 2));
-	close(c);
-	close(l[0]);
-	close(l[1]);
+	EXPECT_EQ(0, reached(self->dev, fam, addr, AF_INET, "127.0.0.1"));
 }
 
 /* [::] dual-stack and 0.0.0.0 both listen; IPv4 reaches the AF_INET one. */
 TEST_F(listen, dual_stack_and_ipv4_wildcards)
 {
-	int l[2], c;
+	static const int fam[2] = { AF_INET6, AF_INET };
+	static const char *const addr[2] = { "::", "0.0.0.0" };
 
-	l[0] = listener(self->dev, AF_INET6, NONE, "::", BASE_PORT);
-	l[1] = listener(self->dev, AF_INET, NONE, "0.0.0.0", BASE_PORT);
-	ASSERT_LE(0, l[0]);
-	ASSERT_LE(0, l[1]);
-	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(1, which_got(l, 2));
-	close(c);
-	c = connect_to(AF_INET6, "::1", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(0, which_got(l, 2));
-	close(c);
-	close(l[0]);
-	close(l[1]);
+	EXPECT_EQ(1, reached(self->dev, fam, addr, AF_INET, "127.0.0.1"));
+	EXPECT_EQ(0, reached(self->dev, fam, addr, AF_INET6, "::1"));
 }
 
 /*
@@ -882,7 +855,7 @@ static int add_link_local(void)
 		.sin6_scope_id = if_nametoindex("lo"),
 	};
 	struct in6_ifreq ifr = { .ifr6_prefixlen = 64 };
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret, i;
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
 
 	if (fd < 0)
 		return -errno;
@@ -891,20 +864,7 @@ static int add_link_local(void)
 	ifr.ifr6_ifindex = a.sin6_scope_id;
 	ret = ioctl(fd, SIOCSIFADDR, &ifr) ? -errno : 0;
 	close(fd);
-	if (ret)
-		return ret;
-	for (i = 0; i < 300; i++) {
-		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -errno;
-		ret = bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
-		close(fd);
-		if (ret != -EADDRNOTAVAIL)
-			return ret;
-		ret = 0;
-		usleep(10000);
-	}
-	return -ETIMEDOUT;
+	return ret ? ret : util_wait_bindable6(&a);
 }
 
 TEST_F(scope, loopback_with_scope_id_refused)

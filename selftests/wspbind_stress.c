@@ -640,24 +640,6 @@ static void *share_thread(void *arg)
 	return NULL;
 }
 
-/* "sockets N" of /proc/net/wspbind: the registry's entries; or -1. */
-static int registry_sockets(void)
-{
-	char name[32];
-	unsigned long v;
-	int ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/wspbind", "re");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %lu\n", name, &v) == 2)
-		if (!strcmp(name, "sockets"))
-			ret = (int)v;
-	fclose(f);
-	return ret;
-}
-
 static void share_child(int dev)
 {
 	pthread_t threads[STRESS_THREADS];
@@ -671,7 +653,7 @@ static void share_child(int dev)
 	for (i = 0; i < STRESS_THREADS; i++)
 		pthread_join(threads[i], NULL);
 	/* Every socket is closed: the registry empties within seconds. */
-	for (i = 0; i < 50 && (shm->sockets_after = registry_sockets()) > 0;
+	for (i = 0; i < 50 && (shm->sockets_after = util_registry_sockets()) > 0;
 	     i++)
 		usleep(100000);
 }

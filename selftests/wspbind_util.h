@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What wspbind_fuzz and wspbind_stress share: their start (a seed, root,
- * the device), a network namespace of their own with loopback up, one
- * WSPBind through the device, a socket's port, a sysctl write, the
- * namespace's count of sockets, and a small seeded random generator.
+ * What wspbind_fuzz, wspbind_stress and wspbind_share_test share: their
+ * start (a seed, root, the device), a network namespace of their own with
+ * loopback up, one WSPBind through the device, a socket's port, a sysctl
+ * write, the namespace's count of sockets and of registry entries, and a
+ * small seeded random generator.
  */
 #ifndef _WSPBIND_UTIL_H
 #define _WSPBIND_UTIL_H
@@ -87,6 +88,28 @@ static inline double util_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Wait, up to five seconds, until bind(2) takes an IPv6 address: a new
+ * address may need DAD first. 0, or the error of the last try.
+ */
+static inline int util_wait_bindable6(const struct sockaddr_in6 *a6)
+{
+	int fd, i, ret = -EADDRNOTAVAIL;
+
+	for (i = 0; i < 500; i++) {
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		ret = bind(fd, (const struct sockaddr *)a6, sizeof(*a6)) ?
+		      -errno : 0;
+		close(fd);
+		if (ret != -EADDRNOTAVAIL)
+			return ret;
+		usleep(10000);
+	}
+	return ret;
+}
+
 /* Enter a new network namespace and bring its loopback up (::1 too). */
 static inline int util_enter_netns(void)
 {
@@ -95,7 +118,7 @@ static inline int util_enter_netns(void)
 		.sin6_family = AF_INET6,
 		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
 	};
-	int fd, i, ret = 0;
+	int fd, ret = 0;
 
 	if (unshare(CLONE_NEWNET))
 		return -errno;
@@ -113,17 +136,7 @@ static inline int util_enter_netns(void)
 	if (ret)
 		return ret;
 	/* ::1 needs no DAD on loopback, but allow it a moment. */
-	for (i = 0; i < 500; i++) {
-		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -errno;
-		ret = bind(fd, (struct sockaddr *)&a6, sizeof(a6)) ? -errno : 0;
-		close(fd);
-		if (ret != -EADDRNOTAVAIL)
-			return ret;
-		usleep(10000);
-	}
-	return ret;
+	return util_wait_bindable6(&a6);
 }
 
 /* The local port of @fd in host byte order, 0 when unbound, -1 on error. */
@@ -182,6 +195,24 @@ static inline int util_loopback(struct sockaddr_storage *ss, int family,
 		a->sin6_addr = in6addr_loopback;
 		return sizeof(*a);
 	}
+}
+
+/* "sockets N" of /proc/net/wspbind: the sharing registry's entries. */
+static inline int util_registry_sockets(void)
+{
+	char name[32];
+	unsigned long v;
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/wspbind", "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lu\n", name, &v) == 2)
+		if (!strcmp(name, "sockets"))
+			ret = (int)v;
+	fclose(f);
+	return ret;
 }
 
 static inline int util_write_file(const char *path, const char *val)
