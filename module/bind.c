@@ -92,11 +92,31 @@ static void wspbind_mark(struct sock *sk)
  * listen() from listeners of one uid on one address: its members keep the
  * order they joined in, the group's program picks one, and a member that
  * leaves hands its slot to the last one. A classic BPF program that
- * returns 0 therefore picks Windows's listener. The program goes on the
- * socket's own group before the bind; at listen() a socket that finds a
- * group on its address joins it and drops its own, so the group keeps the
- * first socket's program.
+ * returns 0 therefore picks Windows's listener.
+ *
+ * A program costs a JIT compilation, so only sockets that share their
+ * very address get one: the socket being bound, and each twin the
+ * registry found (a live SO_REUSEADDR socket of the same uid on the same
+ * address) that is not listening yet. Each gets a group of its own with
+ * the program, while unhashed; at listen() a socket that finds a group on
+ * its address joins it and drops its own, so whichever listens first
+ * brings the program. A twin that already listens alone gets the group
+ * its listen() would have made with SO_REUSEPORT on (reuseport_alloc(),
+ * which a concurrent listen() of another socket may also call: either
+ * makes it), and then the program.
  */
+/* A bound socket's address is a wildcard (for a group's bind_inany). */
+static bool wspbind_sk_bound_any(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+		       (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr) &&
+			!sk->sk_rcv_saddr);
+#endif
+	return !sk->sk_rcv_saddr;
+}
+
 static int wspbind_first_listener_wins(struct sock *sk)
 {
 	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
@@ -108,13 +128,35 @@ static int wspbind_first_listener_wins(struct sock *sk)
 	if (err)
 		return err;
 	lock_sock(sk);
-	sk->sk_reuseport = 1;
-	err = reuseport_attach_prog(sk, prog);
-	if (err)
-		sk->sk_reuseport = 0;
+	if (rcu_access_pointer(sk->sk_reuseport_cb)) {
+		err = -EBUSY;	/* in a group already */
+	} else {
+		if (!sk_unhashed(sk))
+			err = reuseport_alloc(sk, wspbind_sk_bound_any(sk));
+		if (!err) {
+			sk->sk_reuseport = 1;
+			err = reuseport_attach_prog(sk, prog);
+		}
+	}
 	release_sock(sk);
 	if (err)
 		bpf_prog_destroy(prog);
+	return err == -EBUSY ? 0 : err;
+}
+
+/* Put the claim's twins, and the socket itself, in groups with the program. */
+static int wspbind_join_twins(struct sock *sk, struct wspbind_claim *claim)
+{
+	int i, err = 0;
+
+	for (i = 0; i < claim->nr_twins; i++) {
+		if (!err)
+			err = wspbind_first_listener_wins(claim->twins[i]);
+		sock_put(claim->twins[i]);
+	}
+	if (!err && claim->nr_twins)
+		err = wspbind_first_listener_wins(sk);
+	claim->nr_twins = 0;
 	return err;
 }
 
@@ -220,7 +262,6 @@ static int wspbind_bind_shared(struct socket *sock,
 	struct wspbind_claim claim = {
 		.sk = sk,
 		.opt = opt,
-		.uid = wspbind_sock_uid(sk),
 		.linux_reuse = {
 			.reuse = sk->sk_reuse,
 			.reuseport = sk->sk_reuseport,
@@ -238,16 +279,14 @@ static int wspbind_bind_shared(struct socket *sock,
 		*wsa = wspbind_bind_refuses_first(sk, addr, port);
 		if (!*wsa)
 			*wsa = wspbind_share_wsa(share);
-		goto out_unlock;
+		goto out_put_twins;
 	}
 
 	reuse = sk->sk_reuse;
 	reuseport = sk->sk_reuseport;
-	if (opt == WSPBIND_OPT_REUSEADDR && sk->sk_protocol == IPPROTO_TCP) {
-		err = wspbind_first_listener_wins(sk);
-		if (err)
-			goto out_unlock;
-	}
+	err = wspbind_join_twins(sk, &claim);
+	if (err)
+		goto out_unlock;
 	wspbind_mark(sk);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
 	if (err) {
@@ -258,6 +297,11 @@ static int wspbind_bind_shared(struct socket *sock,
 		goto out_unlock;
 	}
 	wspbind_port_register(&p, entry, sock, opt);
+	goto out_unlock;
+
+out_put_twins:
+	while (claim.nr_twins)
+		sock_put(claim.twins[--claim.nr_twins]);
 out_unlock:
 	wspbind_port_unlock(&p);
 	return err;

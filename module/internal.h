@@ -54,13 +54,21 @@ struct wspbind_port {
 	u8 protocol;
 };
 
+#define WSPBIND_MAX_TWINS	4
+
 /* A socket that asks for an address on a port. */
 struct wspbind_claim {
 	const struct sock *sk;
 	enum wspbind_opt opt;
 	struct wspbind_addr addr;
-	kuid_t uid;
 	struct wspbind_linux_reuse linux_reuse;	/* the program's own */
+	/*
+	 * Filled in by wspbind_port_decide() for a TCP SO_REUSEADDR claim:
+	 * live SO_REUSEADDR sockets of the same uid on the very same
+	 * address, each held with sock_hold(), for the caller to sock_put().
+	 */
+	struct sock *twins[WSPBIND_MAX_TWINS];
+	int nr_twins;
 };
 
 int wspbind_registry_init(void);
@@ -71,7 +79,7 @@ void wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
 		       u16 port);
 void wspbind_port_unlock(struct wspbind_port *p);
 enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
-				       const struct wspbind_claim *claim);
+				       struct wspbind_claim *claim);
 struct wspbind_entry *wspbind_entry_new(void);
 void wspbind_entry_drop(struct wspbind_entry *e);
 void wspbind_port_register(struct wspbind_port *p, struct wspbind_entry *e,

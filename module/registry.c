@@ -73,6 +73,7 @@ static struct wspbind_bucket wspbind_registry[1 << WSPBIND_REGISTRY_BITS];
 static atomic_t wspbind_registry_entries = ATOMIC_INIT(0);
 static unsigned int wspbind_registry_id __read_mostly;
 static struct delayed_work wspbind_sweep_work;
+static struct kmem_cache *wspbind_entry_cache;
 static u32 wspbind_sweep_gen;
 
 static struct wspbind_bucket *wspbind_bucket(const struct net *net,
@@ -172,9 +173,40 @@ void wspbind_sock_addr(const struct sock *sk, struct wspbind_addr *addr)
 /* One look at a port: what each holder says of the claim. */
 struct wspbind_look {
 	const struct wspbind_port *p;
-	const struct wspbind_claim *claim;	/* NULL for a sweep */
+	struct wspbind_claim *claim;		/* NULL for a sweep */
 	enum wspbind_share share;
+	int uid_known;				/* claim's uid read yet */
+	kuid_t uid;
 };
+
+/* The claim's owner, read once and only when a holder asks. */
+static bool wspbind_look_same_user(struct wspbind_look *look,
+				   const struct sock *h)
+{
+	if (!look->uid_known) {
+		look->uid = wspbind_sock_uid(look->claim->sk);
+		look->uid_known = 1;
+	}
+	return uid_eq(wspbind_sock_uid(h), look->uid);
+}
+
+/*
+ * A live SO_REUSEADDR TCP socket of the same user on the claim's very
+ * address: bind.c may have to put both in one SO_REUSEPORT group.
+ */
+static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
+			      enum wspbind_opt opt, enum wspbind_overlap how)
+{
+	struct wspbind_claim *claim = look->claim;
+
+	if (look->p->protocol != IPPROTO_TCP ||
+	    claim->opt != WSPBIND_OPT_REUSEADDR ||
+	    opt != WSPBIND_OPT_REUSEADDR || how != WSPBIND_SAME ||
+	    claim->nr_twins == WSPBIND_MAX_TWINS)
+		return;
+	sock_hold(h);
+	claim->twins[claim->nr_twins++] = h;
+}
 
 /* A connection of a Winsock socket: it may keep an exclusive address. */
 static void wspbind_keep_exclusive(const struct wspbind_port *p,
@@ -193,7 +225,7 @@ static void wspbind_keep_exclusive(const struct wspbind_port *p,
 static void wspbind_look_holder(const struct sock *h, void *arg)
 {
 	struct wspbind_look *look = arg;
-	const struct wspbind_claim *claim = look->claim;
+	struct wspbind_claim *claim = look->claim;
 	struct wspbind_linux_reuse theirs;
 	struct wspbind_entry *e;
 	struct wspbind_addr addr;
@@ -209,10 +241,14 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 		e->live = true;
 		if (!claim)
 			return;
-		same_user = uid_eq(wspbind_sock_uid(h), claim->uid);
+		same_user = wspbind_look_same_user(look, h);
 		share = wspbind_share_decide(e->opt, &addr, claim->opt,
 					     &claim->addr, same_user);
 		look->share = wspbind_share_worse(look->share, share);
+		if (share == WSPBIND_SHARE_OK && same_user)
+			wspbind_look_twin(look, (struct sock *)h, e->opt,
+					  wspbind_addr_overlap(&addr,
+							       &claim->addr));
 		return;
 	}
 
@@ -235,8 +271,7 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 	theirs.reuseport = h->sk_reuseport;
 	theirs.timewait = h->sk_state == TCP_TIME_WAIT;
 	theirs.listening = h->sk_state == TCP_LISTEN;
-	same_user = !theirs.timewait &&
-		    uid_eq(wspbind_sock_uid(h), claim->uid);
+	same_user = !theirs.timewait && wspbind_look_same_user(look, h);
 	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
 				  &claim->linux_reuse, &theirs, same_user))
 		look->share = WSPBIND_SHARE_INUSE;
@@ -250,7 +285,7 @@ static void wspbind_entry_free(struct wspbind_entry *e)
 	hlist_del(&e->node);
 	atomic_dec(&rn->entries);
 	atomic_dec(&wspbind_registry_entries);
-	kfree(e);
+	kmem_cache_free(wspbind_entry_cache, e);
 }
 
 /*
@@ -259,7 +294,7 @@ static void wspbind_entry_free(struct wspbind_entry *e)
  * one refuse the claim. Returns what the claim may do.
  */
 static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
-					    const struct wspbind_claim *claim,
+					    struct wspbind_claim *claim,
 					    u32 sweep)
 {
 	struct wspbind_look look = {
@@ -302,10 +337,13 @@ static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
  * bind(2) by Linux's own rule, an exclusive socket's leftover connections
  * by refusing any overlapping address.
  *
+ * A TCP SO_REUSEADDR claim also learns its twins (see &struct
+ * wspbind_claim), which the caller must sock_put().
+ *
  * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED.
  */
 enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
-				       const struct wspbind_claim *claim)
+				       struct wspbind_claim *claim)
 {
 	return wspbind_port_look(p, claim, READ_ONCE(wspbind_sweep_gen));
 }
@@ -320,7 +358,7 @@ enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
  */
 struct wspbind_entry *wspbind_entry_new(void)
 {
-	return kzalloc(sizeof(struct wspbind_entry), GFP_KERNEL);
+	return kmem_cache_zalloc(wspbind_entry_cache, GFP_KERNEL);
 }
 
 /**
@@ -329,7 +367,8 @@ struct wspbind_entry *wspbind_entry_new(void)
  */
 void wspbind_entry_drop(struct wspbind_entry *e)
 {
-	kfree(e);
+	if (e)
+		kmem_cache_free(wspbind_entry_cache, e);
 }
 
 /**
@@ -450,13 +489,20 @@ static struct pernet_operations wspbind_registry_ops = {
 int wspbind_registry_init(void)
 {
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(wspbind_registry); i++) {
 		mutex_init(&wspbind_registry[i].lock);
 		INIT_HLIST_HEAD(&wspbind_registry[i].head);
 	}
 	INIT_DELAYED_WORK(&wspbind_sweep_work, wspbind_sweep);
-	return register_pernet_subsys(&wspbind_registry_ops);
+	wspbind_entry_cache = KMEM_CACHE(wspbind_entry, 0);
+	if (!wspbind_entry_cache)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&wspbind_registry_ops);
+	if (ret)
+		kmem_cache_destroy(wspbind_entry_cache);
+	return ret;
 }
 
 /**
@@ -469,4 +515,5 @@ void wspbind_registry_exit(void)
 	cancel_delayed_work_sync(&wspbind_sweep_work);
 	wspbind_registry_purge(NULL);
 	unregister_pernet_subsys(&wspbind_registry_ops);
+	kmem_cache_destroy(wspbind_entry_cache);
 }
