@@ -52,12 +52,17 @@ static inline int wspbind_kernel_bind(struct socket *sock,
 
 /*
  * TCP's bind hash: the namespace's own table or the global one (6.1 gave
- * namespaces their own established hash, and this helper to find it).
+ * namespaces their own established hash, and this helper to find it; 6.16
+ * retired DCCP and named the helper for TCP alone).
  */
 static inline struct inet_hashinfo *
 wspbind_tcp_hashinfo(const struct sock *sk)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+	return tcp_get_hashinfo(sk);
+#else
 	return tcp_or_dccp_get_hashinfo(sk);
+#endif
 }
 
 /* The same, from the namespace alone (a sweep has no socket). */

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $build, $logs, $kver, $kver_bpo: set by
-# scripts/check and the parts before this one
+# shellcheck disable=SC2154 # $build, $logs, $kver, $kver_bpo, $kver_tbpo:
+# set by scripts/check and the parts before this one
 # Part of scripts/check: sandboxes and privilege. The default boots (30,
 # 40) ran the Landlock tests and the default-mode device tests; here each
 # kernel boots once more with the module's group= parameter, which the
@@ -30,7 +30,7 @@ ran_unskipped() {
 	fi
 }
 
-for k in "$kver" ${kver_bpo:+"$kver_bpo"}; do
+for k in "$kver" ${kver_bpo:+"$kver_bpo"} ${kver_tbpo:+"$kver_tbpo"}; do
 	ran_unskipped "$k" selftests_wspbind_test \
 		'^abi\.(node_mode_default|open_unprivileged)$'
 	# A clean that bypassed kbuild_clean removed it.
@@ -42,8 +42,9 @@ for k in "$kver" ${kver_bpo:+"$kver_bpo"}; do
 	ran_unskipped "$k-group" selftests_wspbind_test \
 		'^bind\..*\.group_member_'
 done
-# TCP bind rules came with Landlock ABI 4 (6.7): 6.1 skips them, 6.12 not.
-if [ -n "${kver_bpo:-}" ]; then
-	ran_unskipped "$kver_bpo" selftests_wspbind_test '^landlock\.'
-	ran_unskipped "$kver_bpo" selftests32_wspbind_test '^landlock\.'
-fi
+# TCP bind rules came with Landlock ABI 4 (6.7): 6.1 skips them, 6.12 and
+# 7.x not.
+for k in ${kver_bpo:+"$kver_bpo"} ${kver_tbpo:+"$kver_tbpo"}; do
+	ran_unskipped "$k" selftests_wspbind_test '^landlock\.'
+	ran_unskipped "$k" selftests32_wspbind_test '^landlock\.'
+done

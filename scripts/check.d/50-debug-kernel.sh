@@ -1,11 +1,13 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $top, $build, $logs, $kver: set by scripts/check
+# shellcheck disable=SC2154 # $top, $build, $logs, $kver, $kver_tbpo: set by
+# scripts/check and the parts before this one
 # Part of scripts/check: the module under fire. Builds the debug kernel
 # (KASAN, lockdep, UBSAN, KUnit; once, cached), the module and the KUnit
 # module against it, and boots it twice: the selftests and library tests,
 # 64- and 32-bit; then KUnit, the fuzzer (64- and 32-bit) and the stress
-# tests. The fuzzer and the stress tests run on Debian's kernel too. Any
-# KASAN, lockdep, UBSAN or WARN report fails the boot that logged it.
+# tests. The fuzzer and the stress tests run on Debian's 6.1 kernel and on
+# trixie-backports' (42-kernel-7.sh) too. Any KASAN, lockdep, UBSAN or
+# WARN report fails the boot that logged it.
 #
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
 # new one each run, printed); WSPBIND_FUZZ_CALLS the fuzzer's calls on each
@@ -104,9 +106,11 @@ if step "debug kernel built, or taken from the cache" scripts/build-debug-kernel
 			--kernel-image "$dbg/bzImage" --timeout 2400
 	fi
 fi
-# Debian's kernel, which has no KUnit. A Kbuild clean (the one above, or
+# Debian's kernels, which have no KUnit. A Kbuild clean (the one above, or
 # any part's since 10-build.sh) deletes every .ko below the tree, build/
 # included: build its module again.
-if step "module for $kver, again for the fuzzer and stress run" module_for "$kver"; then
-	vm_fire "$kver" "$kver" "$fuzz_calls" --timeout 1800
-fi
+for k in "$kver" ${kver_tbpo:+"$kver_tbpo"}; do
+	if step "module for $k, again for the fuzzer and stress run" module_for "$k"; then
+		vm_fire "$k" "$k" "$fuzz_calls" --timeout 1800
+	fi
+done

@@ -1,12 +1,16 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $top, $build, $logs, $kver: set by scripts/check
+# shellcheck disable=SC2154 # $top, $build, $logs, $kver, $kver_tbpo,
+# $in_trixie: set by scripts/check and the parts before this one
 # Part of scripts/check: wspbind as it is shipped. make install and
 # uninstall into a staging tree; the Debian packages built, checked with
 # lintian and installed on this machine with dpkg -i; DKMS's module for
 # every kernel header set on the machine; a program built with pkg-config
 # against the installed packages, run in the VM with DKMS's module beside
 # the tracepoint and counter tests; then the packages purged, leaving the
-# machine as it was.
+# machine as it was. The same for trixie-backports' kernel
+# (42-kernel-7.sh), whose headers only the trixie chroot can use:
+# wspbind-dkms installed there, DKMS's module built for it and booted,
+# and the package purged from the chroot again.
 
 pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 pkg_arch=$(dpkg --print-architecture)
@@ -114,6 +118,45 @@ dkms_built() {
 	modinfo -F vermagic "$ko" | grep -q "^$1 " || return
 }
 
+# chroot_dkms KVER KDIR: wspbind-dkms, installed in the trixie chroot,
+# builds the module for KVER against KDIR with the chroot's DKMS; the
+# module, built for KVER, is copied to $build/pkg/dkms-KVER/wspbind.ko.
+chroot_dkms() {
+	local root tree ko
+
+	root=$(scripts/trixie-chroot --dir)
+	tree="/var/lib/dkms/wspbind/$pkg_version/$1/$(uname -m)/module"
+	"${in_trixie[@]}" apt-get install -y -q --no-install-recommends \
+		"$top/${pkg_debs[0]}" </dev/null || return
+	"${in_trixie[@]}" dkms build "wspbind/$pkg_version" -k "$1" \
+		--kernelsourcedir "$2" || return
+	"${in_trixie[@]}" dkms status "wspbind/$pkg_version" -k "$1"
+	"${in_trixie[@]}" dkms status "wspbind/$pkg_version" -k "$1" |
+		grep -q ': built$' || return
+	mkdir -p "$build/pkg/dkms-$1"
+	ko=$(find "$root$tree" -name 'wspbind.ko*' | head -n1)
+	case "$ko" in
+	*.ko) cp "$ko" "$build/pkg/dkms-$1/wspbind.ko" ;;
+	*.ko.xz) xz -dc "$ko" >"$build/pkg/dkms-$1/wspbind.ko" ;;
+	*.ko.zst) zstd -qdc "$ko" >"$build/pkg/dkms-$1/wspbind.ko" ;;
+	*) echo "no module in $tree"; return 1 ;;
+	esac || return
+	modinfo -F vermagic "$build/pkg/dkms-$1/wspbind.ko"
+	modinfo -F vermagic "$build/pkg/dkms-$1/wspbind.ko" | grep -q "^$1 "
+}
+
+# chroot_purge: purge wspbind-dkms from the trixie chroot; nothing of it,
+# and none of DKMS's builds, may stay behind.
+chroot_purge() {
+	local root left
+
+	root=$(scripts/trixie-chroot --dir)
+	"${in_trixie[@]}" dpkg --purge wspbind-dkms || return
+	left=$(ls -d "$root"/usr/src/wspbind-* "$root/var/lib/dkms/wspbind" \
+		2>/dev/null)
+	[ -z "$left" ] || { echo "left after purge: $left"; return 1; }
+}
+
 # pkg_program OUT: lib/test/pkg_test.c built as a user of the installed
 # packages builds, linked to their libwspbind.so.0.
 pkg_program() {
@@ -123,16 +166,18 @@ pkg_program() {
 	readelf -d "$1" | grep -F '(NEEDED)' | grep -F '[libwspbind.so.0]'
 }
 
-# pkg_vm KVER: one boot of KVER with DKMS's module runs the pkg-config
-# program and the tracepoint and counter tests; each counts as TAP.
+# pkg_vm KVER [MODULE]: one boot of KVER with DKMS's module (by default
+# where dkms_module says) runs the pkg-config program and the tracepoint
+# and counter tests; each counts as TAP.
 pkg_vm() {
 	local k=$1 out="$logs/vm-dkms-$1.out" name script=""
+	local ko=${2:-$(dkms_module "$1")}
 
 	for name in pkg_test wspbind_observe_test; do
 		script+="echo '=== begin $name ==='; ./$name; echo '=== end $name ===';"
 	done
 	if WSPBIND_LOG_DIR=$logs scripts/vm-run --kernel "$k" \
-		--module "$(dkms_module "$k")" --add "$build/pkg/pkg_test" \
+		--module "$ko" --add "$build/pkg/pkg_test" \
 		--add "$build/selftests/wspbind_observe_test" \
 		-- sh -c "$script" >"$out" 2>&1; then
 		ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
@@ -150,6 +195,7 @@ step "make install and uninstall with DESTDIR and PREFIX" install_staged
 
 # A run that stopped half way may have left the packages installed.
 pkg_purge >/dev/null 2>&1
+[ -z "${kver_tbpo:-}" ] || chroot_purge >/dev/null 2>&1
 # What installing the packages adds beside them, to take away after the
 # purge unless it was there before: the group, and depmod's indexes in
 # /lib/modules/RELEASE of kernels that only have their headers installed.
@@ -173,6 +219,15 @@ if step "packages build (dpkg-buildpackage -us -uc -b)" \
 			step "DKMS built the module for ${set%% *}" dkms_built $set &&
 				pkg_vm "${set%% *}"
 		done
+		# The pkg-config program boots with the chroot's DKMS module
+		# too, before the purge takes its library away.
+		if [ -n "${kver_tbpo:-}" ]; then
+			step "DKMS built the module for $kver_tbpo (trixie chroot)" \
+				chroot_dkms "$kver_tbpo" "${kernel_kdir[$kver_tbpo]}" &&
+				pkg_vm "$kver_tbpo" "$build/pkg/dkms-$kver_tbpo/wspbind.ko"
+			step "wspbind-dkms purges from the trixie chroot, leaving nothing behind" \
+				chroot_purge
+		fi
 	fi
 	step "packages purge, leaving nothing behind" pkg_purge
 	$pkg_group_existed || groupdel wspbind 2>/dev/null

@@ -39,7 +39,7 @@ check() {
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 
 d=$(conf deb822)
 cat >"$d/etc/sources.list.d/debian.sources" <<EOT
@@ -64,6 +64,9 @@ Suites: $code-backports
 Components: main
 Signed-By: /usr/share/keyrings/example.gpg" \
 	"$(cat "$d/etc/sources.list.d/wspbind-backports.sources")"
+
+check "--uri: the deb822 entry's URI" "http://archive.invalid/debian" \
+	"$(backports "$d" --uri)"
 
 d=$(conf embedded)
 cat >"$d/etc/sources.list.d/a.sources" <<EOT
@@ -109,6 +112,9 @@ check "one-line: the release's entry and its options" \
 "# Written by wspbind's scripts/apt-backports, from the $code entry.
 deb [ arch=amd64 signed-by=/usr/share/keyrings/example.gpg ] http://archive.invalid/debian $code-backports main" \
 	"$(cat "$d/etc/sources.list.d/wspbind-backports.list")"
+
+check "--uri: the one-line entry's URI, after its options" \
+	"http://archive.invalid/debian" "$(backports "$d" --uri)"
 
 d=$(conf present)
 echo "deb http://archive.invalid/debian $code-backports main" >"$d/etc/sources.list"
