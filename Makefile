@@ -7,6 +7,8 @@
 #   make demo            boot a VM and show WSPBind at work
 #   make check           every check; last line "N passed, N failed"
 #   make bench           WSPBind against bind(2) in the VM (scripts/bench)
+#   make wine-check      Wine on wspbind against stock Wine, host and VM
+#   make demo-wine       stock Wine, Wine on wspbind and Windows, side by side
 #   make install         see install.mk (DESTDIR, PREFIX, ...)
 
 KVER		?= $(shell uname -r)
@@ -30,7 +32,8 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest.h)))
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	clean deps vm-module bench debug-kernel kunit-module
+	clean deps vm-module bench debug-kernel kunit-module wine-tests \
+	wine-check demo-wine
 
 all: module lib
 
@@ -128,6 +131,48 @@ demo: deps
 
 check:
 	scripts/check
+
+# Wine (contrib/wine/): the Windows program, built with mingw-w64; Wine on
+# wspbind against stock Wine on the host (no device) and in the VM (the
+# host's userland over 9p, the module loaded); the demo's table.
+MINGW_CC	?= x86_64-w64-mingw32-gcc
+WINE_CFLAGS	:= -O2 -Wall -Wextra -Wno-missing-field-initializers -Werror
+
+wine-tests: $(BUILD)/wine/winsock_bind.exe $(BUILD)/wine/ws2_32_sock_test.exe
+
+$(BUILD)/wine/winsock_bind.exe: contrib/wine/tests/winsock_bind.c
+	@mkdir -p $(@D)
+	$(MINGW_CC) $(WINE_CFLAGS) -o $@ $< -lws2_32
+
+# Wine's own test_bind and test_reuseaddr (dlls/ws2_32/tests/sock.c of the
+# source scripts/wine-server unpacks), compiled as Wine's makedep compiles
+# a PE test: Wine's include/ and its msvcrt headers first (with
+# libwine-dev's headers generated from IDL), Wine's PE defines; linked by
+# winegcc against libwine-dev's import libraries.
+WINE_TEST_CFLAGS := -nostdinc -D_MSVCR_VER=0 -D__WINESRC__ -D__WINE_PE_BUILD \
+	-Wall -fno-strict-aliasing -g -O2
+WINE_TEST_OBJS	:= $(BUILD)/wine/wine_sock_tests.o $(BUILD)/wine/wine_testlist.o
+
+$(BUILD)/wine/%.o: contrib/wine/tests/%.c
+	@mkdir -p $(@D)
+	src=$$(scripts/wine-server --source) && \
+	$(MINGW_CC) -c -o $@ $< -I$$src/dlls/ws2_32/tests -I$$src/include \
+		-I/usr/include/wine/wine/windows -I$$src/include/msvcrt \
+		$(WINE_TEST_CFLAGS)
+
+$(BUILD)/wine/ws2_32_sock_test.exe: $(WINE_TEST_OBJS)
+	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
+		-lws2_32 -liphlpapi -luser32 -lmsvcrt
+
+wine-check:
+	scripts/install-deps wine vm
+	$(MAKE) wine-tests vm-module
+	scripts/wine-check
+
+demo-wine:
+	scripts/install-deps wine vm
+	$(MAKE) wine-tests vm-module
+	scripts/wine-check --demo
 
 include install.mk
 

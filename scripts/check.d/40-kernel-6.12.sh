@@ -3,13 +3,19 @@
 # Part of scripts/check: the second kernel, the newest 6.12 that Debian's
 # backports suite offers for this release (fetch-kernel --release bpo):
 # W=1 and sparse against its headers, then the whole VM suite on it.
-# First, the host test of the script that adds the backports suite.
+# First, the host tests of the scripts that add the backports suite and
+# the release's deb-src entry.
 
 # How apt-backports derives the suite's entry, on made-up apt sources.
 scripts/test/apt-backports.sh >"$logs/apt-backports.tap" 2>&1 ||
 	grep -q '^not ok' "$logs/apt-backports.tap" ||
 	not_ok "apt-backports: the test ran to its end"
 count_tap apt-backports "$logs/apt-backports.tap"
+# And how apt-deb-src derives the deb-src entry the Wine scripts need.
+scripts/test/apt-deb-src.sh >"$logs/apt-deb-src.tap" 2>&1 ||
+	grep -q '^not ok' "$logs/apt-deb-src.tap" ||
+	not_ok "apt-deb-src: the test ran to its end"
+count_tap apt-deb-src "$logs/apt-deb-src.tap"
 
 kver_bpo=$(scripts/fetch-kernel --release bpo 2>"$logs/kver-bpo.log")
 if [ -z "$kver_bpo" ]; then
