@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # $top, $build, $logs, $kver: set by scripts/check
+# Part of scripts/check: a real Wine on the module (Documentation/wine.rst).
+# Debian's Wine 8.0 and wineserver built from its source with
+# contrib/wine's patch (both cached under /var/cache/wspbind), a Windows
+# program and Wine's own test_bind and test_reuseaddr built with
+# mingw-w64; scripts/wine-check runs them on the host (no device: Wine on
+# wspbind must answer as stock Wine) and in the VM on Debian's 6.1 kernel
+# with the module (it must answer as Windows, and stock Wine must still
+# differ where stock-wine.fail says). Each verdict counts.
+
+if step "install-deps wine" scripts/install-deps wine &&
+   step "Windows programs build (mingw-w64, winegcc)" make wine-tests; then
+	cp "$build/ko/$kver/wspbind.ko" wspbind.ko
+	rm -f "$build/wine/host.tap" "$build/wine/vm.tap"
+	BUILD=$build scripts/wine-check --kernel "$kver" \
+		>"$logs/wine-check.log" 2>&1
+	grep -E '^(stock Wine|Wine on wspbind|the first Windows)' \
+		"$logs/wine-check.log" | sed 's/^/# wine: /'
+	for t in host vm; do
+		if [ -s "$build/wine/$t.tap" ]; then
+			count_tap "wine $t" "$build/wine/$t.tap"
+		else
+			not_ok "wine $t: scripts/wine-check ran"
+			tail -n 20 "$logs/wine-check.log" | sed 's/^/#   /'
+		fi
+	done
+fi
