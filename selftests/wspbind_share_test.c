@@ -76,28 +76,6 @@ static __u32 opt_flags(enum opt opt)
 	return flags[opt];
 }
 
-/* A name: family, and an address given as text ("::", "127.0.0.1"...). */
-static int name_of(struct sockaddr_storage *ss, int family, const char *addr,
-		   int port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)ss;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		inet_pton(AF_INET, addr, &a->sin_addr);
-		return sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(port);
-		inet_pton(AF_INET6, addr, &a->sin6_addr);
-		return sizeof(*a);
-	}
-}
-
 static const char *where_addr(int family, enum where where)
 {
 	if (family == AF_INET)
@@ -116,7 +94,7 @@ static int wsp_bind(int dev, int fd, __u32 flags, int family,
 		.sockfd = fd,
 	};
 
-	req.namelen = name_of(&ss, family, addr, port);
+	req.namelen = util_name(&ss, family, addr, port);
 	req.name = (uintptr_t)&ss;
 	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
 		return -errno;
@@ -368,7 +346,7 @@ TEST_F(share, native_holder)
 
 	self->fd[0] = sock_new(fam, variant->type, false);
 	ASSERT_LE(0, self->fd[0]);
-	len = name_of(&ss, fam, where_addr(fam, S), BASE_PORT);
+	len = util_name(&ss, fam, where_addr(fam, S), BASE_PORT);
 	ASSERT_EQ(0, bind(self->fd[0], (struct sockaddr *)&ss, len));
 	for (opt = NONE; opt <= EXCL; opt++) {
 		self->fd[1] = sock_new(fam, variant->type, false);
@@ -400,7 +378,7 @@ TEST_F(share, native_holder_linux_reuseaddr)
 				sizeof(one)));
 	ASSERT_EQ(0, setsockopt(self->fd[1], SOL_SOCKET, SO_REUSEADDR, &one,
 				sizeof(one)));
-	len = name_of(&ss, fam, where_addr(fam, S), BASE_PORT);
+	len = util_name(&ss, fam, where_addr(fam, S), BASE_PORT);
 	ASSERT_EQ(0, bind(self->fd[0], (struct sockaddr *)&ss, len));
 	EXPECT_EQ(OK, wsp_bind(self->dev, self->fd[1], 0, fam,
 			       where_addr(fam, S), BASE_PORT));
@@ -611,7 +589,7 @@ static int connect_to(int family, const char *addr, int port)
 {
 	struct sockaddr_storage ss;
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int len = name_of(&ss, family, addr, port);
+	int len = util_name(&ss, family, addr, port);
 
 	if (fd < 0)
 		return -1;
@@ -794,7 +772,7 @@ TEST_F(listen, time_wait_native_bind_refused)
 	EXPECT_EQ(OK, bind_after_time_wait(_metadata, self->dev, NONE, NONE));
 	fd = sock_new(AF_INET, SOCK_STREAM, false);
 	ASSERT_LE(0, fd);
-	len = name_of(&ss, AF_INET, "127.0.0.1", BASE_PORT);
+	len = util_name(&ss, AF_INET, "127.0.0.1", BASE_PORT);
 	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&ss, len));
 	EXPECT_EQ(EADDRINUSE, errno);
 	close(fd);

@@ -201,22 +201,27 @@ static void *port0_thread(void *arg)
 	return NULL;
 }
 
-static void port0_child(int dev)
+/* STRESS_THREADS threads of @fn, given their number, for --seconds. */
+static void run_threads(int dev, void *(*fn)(void *))
 {
 	pthread_t threads[STRESS_THREADS];
 	int i;
 
+	stress_dev = dev;
+	stress_end = util_now() + seconds;
+	for (i = 0; i < STRESS_THREADS; i++)
+		pthread_create(&threads[i], NULL, fn, (void *)(intptr_t)i);
+	for (i = 0; i < STRESS_THREADS; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static void port0_child(int dev)
+{
 	if (set_range(STRESS_LOW, STRESS_LOW + STRESS_PORTS - 1)) {
 		shm->status = -EIO;
 		return;
 	}
-	stress_dev = dev;
-	stress_end = util_now() + seconds;
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_create(&threads[i], NULL, port0_thread,
-			       (void *)(intptr_t)i);
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_join(threads[i], NULL);
+	run_threads(dev, port0_thread);
 }
 
 static void test_port0_unique(void)
@@ -642,16 +647,9 @@ static void *share_thread(void *arg)
 
 static void share_child(int dev)
 {
-	pthread_t threads[STRESS_THREADS];
 	int i;
 
-	stress_dev = dev;
-	stress_end = util_now() + seconds;
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_create(&threads[i], NULL, share_thread,
-			       (void *)(intptr_t)i);
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_join(threads[i], NULL);
+	run_threads(dev, share_thread);
 	/* Every socket is closed: the registry empties within seconds. */
 	for (i = 0; i < 50 && (shm->sockets_after = util_registry_sockets()) > 0;
 	     i++)

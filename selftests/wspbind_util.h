@@ -9,6 +9,7 @@
 #ifndef _WSPBIND_UTIL_H
 #define _WSPBIND_UTIL_H
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -175,9 +176,9 @@ static inline int util_wspbind(int dev, int fd, const void *name, int namelen,
 	return req.out_wsa_error;
 }
 
-/* A loopback name, IPv4 or IPv6, with @port. */
-static inline int util_loopback(struct sockaddr_storage *ss, int family,
-				int port)
+/* A name of @family: the address given as text ("::1", "0.0.0.0"...). */
+static inline int util_name(struct sockaddr_storage *ss, int family,
+			    const char *addr, int port)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET) {
@@ -185,16 +186,24 @@ static inline int util_loopback(struct sockaddr_storage *ss, int family,
 
 		a->sin_family = AF_INET;
 		a->sin_port = htons(port);
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		inet_pton(AF_INET, addr, &a->sin_addr);
 		return sizeof(*a);
 	} else {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
 
 		a->sin6_family = AF_INET6;
 		a->sin6_port = htons(port);
-		a->sin6_addr = in6addr_loopback;
+		inet_pton(AF_INET6, addr, &a->sin6_addr);
 		return sizeof(*a);
 	}
+}
+
+/* A loopback name, IPv4 or IPv6, with @port. */
+static inline int util_loopback(struct sockaddr_storage *ss, int family,
+				int port)
+{
+	return util_name(ss, family, family == AF_INET ? "127.0.0.1" : "::1",
+			 port);
 }
 
 /* "sockets N" of /proc/net/wspbind: the sharing registry's entries. */
