@@ -9,8 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct stat;
+
 /* sockopt.c: the WSPBIND_BIND_* flags of the socket's Winsock option. */
 uint32_t wspbind_sock_flags(int fd);
+/* The socket's identity; -WSAENOTSOCK when @fd is no socket. */
+int wspbind_sock_id(int fd, struct stat *st);
 
 /*
  * memory.c: copy @len bytes from or to a caller's buffer; false, and

@@ -21,7 +21,7 @@ static int wspbind_sockname(int fd, struct sockaddr_storage *ss, int *len)
 	socklen_t sl = sizeof(*ss);
 	struct stat st;
 
-	if (fd < 0 || fstat(fd, &st) || !S_ISSOCK(st.st_mode))
+	if (wspbind_sock_id(fd, &st))
 		return WSAENOTSOCK;
 	memset(ss, 0, sizeof(*ss));
 	if (getsockname(fd, (struct sockaddr *)ss, &sl))

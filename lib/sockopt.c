@@ -35,8 +35,7 @@ static pthread_mutex_t wspbind_opt_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wspbind_opt_entry *wspbind_opts;
 static size_t wspbind_nr_opts, wspbind_opts_cap;
 
-/* The socket's identity; -WSAENOTSOCK when @fd is no socket. */
-static int wspbind_sock_id(int fd, struct stat *st)
+int wspbind_sock_id(int fd, struct stat *st)
 {
 	if (fd < 0 || fstat(fd, st) || !S_ISSOCK(st->st_mode))
 		return -WSAENOTSOCK;
@@ -132,21 +131,27 @@ static int wspbind_opt_store(const struct stat *st, uint32_t flags)
 	return 0;
 }
 
-uint32_t wspbind_sock_flags(int fd)
+static uint32_t wspbind_stat_flags(const struct stat *st)
 {
 	struct wspbind_opt_entry *e;
 	uint32_t flags = 0;
+
+	pthread_mutex_lock(&wspbind_opt_lock);
+	e = wspbind_opt_find(st);
+	if (e)
+		flags = e->flags;
+	pthread_mutex_unlock(&wspbind_opt_lock);
+	return flags;
+}
+
+uint32_t wspbind_sock_flags(int fd)
+{
 	struct stat st;
 
 	if (!__atomic_load_n(&wspbind_nr_opts, __ATOMIC_ACQUIRE) ||
 	    wspbind_sock_id(fd, &st))
 		return 0;
-	pthread_mutex_lock(&wspbind_opt_lock);
-	e = wspbind_opt_find(&st);
-	if (e)
-		flags = e->flags;
-	pthread_mutex_unlock(&wspbind_opt_lock);
-	return flags;
+	return wspbind_stat_flags(&st);
 }
 
 /* The flag an option name stands for; 0 for another level or option. */
@@ -215,7 +220,7 @@ int WSPBIND_API WSPGetSockOpt(uintptr_t s, int level, int optname,
 		     len < (int)sizeof(int)))
 		ret = -WSAEFAULT;
 	if (!ret) {
-		on = (wspbind_sock_flags(wspbind_socket_fd(s)) & flag) != 0;
+		on = (wspbind_stat_flags(&st) & flag) != 0;
 		len = sizeof(int);
 		if (!wspbind_copy_out(optval, &on, sizeof(on)) ||
 		    !wspbind_copy_out(lpoptlen, &len, sizeof(len)))

@@ -442,13 +442,14 @@ static int wspbind_bind_any_port(struct socket *sock,
 	*wspbind_name_port(addr) = 0;
 
 	if (restore) {
+		/* The mark, when a port was bound: one locking for both. */
 		lock_sock(sk);
-		sk->sk_reuse = reuse;
+		sk->sk_reuse = err ? reuse : SK_FORCE_REUSE;
 		sk->sk_reuseport = reuseport;
 		release_sock(sk);
-	}
-	if (!err)
+	} else if (!err) {
 		wspbind_mark(sk);
+	}
 
 	*tried = s.tried;
 	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
