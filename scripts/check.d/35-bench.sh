@@ -15,7 +15,7 @@ if step "bench builds (-Wall -Wextra -Werror)" \
 		ok "bench --quick: VM ran with no oops, WARNING or BUG in the guest log"
 	else
 		not_ok "bench --quick: VM ran with no oops, WARNING or BUG in the guest log"
-		grep '^vm-run' "$logs/bench-quick.out" | sed 's/^/#   /'
+		vm_says "$logs/bench-quick.out"
 	fi
 	tr -d '\r' <"$logs/bench-quick.out" >"$logs/bench-quick.tap"
 	count_tap "bench --quick" "$logs/bench-quick.tap"

@@ -71,7 +71,7 @@ vm_fire() {
 		ok "$tag: fuzz and stress VM ran with no KASAN, lockdep, UBSAN, WARNING or BUG report"
 	else
 		not_ok "$tag: fuzz and stress VM ran with no KASAN, lockdep, UBSAN, WARNING or BUG report (status $status)"
-		grep -A3 '^vm-run' "$out" | sed 's/^/#   /'
+		vm_says "$out"
 	fi
 	for name in "${progs[@]}"; do
 		section "$out" "$name" >"$logs/$tag-$name.tap"

@@ -183,7 +183,7 @@ pkg_vm() {
 		ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
 	else
 		not_ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
-		grep '^vm-run' "$out" | sed 's/^/#   /'
+		vm_says "$out"
 	fi
 	for name in pkg_test wspbind_observe_test; do
 		section "$out" "$name" >"$logs/dkms-$k-$name.tap"
