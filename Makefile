@@ -138,7 +138,13 @@ check:
 MINGW_CC	?= x86_64-w64-mingw32-gcc
 WINE_CFLAGS	:= -O2 -Wall -Wextra -Wno-missing-field-initializers -Werror
 
-wine-tests: $(BUILD)/wine/winsock_bind.exe $(BUILD)/wine/ws2_32_sock_test.exe
+wine-tests: $(BUILD)/wine/winsock_bind.exe $(BUILD)/wine/ws2_32_sock_test.exe \
+	$(BUILD)/wine/native_probe
+
+# A native program beside a prefix's socket (scripts/wine-suite).
+$(BUILD)/wine/native_probe: contrib/wine/tests/native_probe.c $(LIB_SRCS) lib/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIB_SRCS)
 
 $(BUILD)/wine/winsock_bind.exe: contrib/wine/tests/winsock_bind.c
 	@mkdir -p $(@D)
