@@ -4,38 +4,11 @@
 # what it writes, and when it writes nothing.
 set -uo pipefail
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-# shellcheck source=/dev/null
-code=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-status=0
-
-# conf NAME: an empty apt configuration; prints its directory.
-conf() {
-	local d="$tmp/$1"
-
-	mkdir -p "$d/etc/apt.conf.d" "$d/etc/sources.list.d"
-	: >"$d/etc/sources.list"
-	printf 'Dir::Etc "%s/etc";\n' "$d" >"$d/apt.conf"
-	printf '%s\n' "$d"
-}
+# shellcheck source=scripts/test/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 deb_src() {
 	APT_CONFIG="$1/apt.conf" "$top/scripts/apt-deb-src" "${@:2}" 2>"$1/err"
-}
-
-# check NAME EXPECTED ACTUAL
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/# /'
-		status=1
-	fi
 }
 
 echo "TAP version 13"
