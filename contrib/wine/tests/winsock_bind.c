@@ -27,6 +27,9 @@
  *        winsock_bind.exe probe PORT        bind 127.0.0.1:PORT, no option;
  *                                           print the answer as a TAP
  *                                           line (Windows: WSAEACCES)
+ *        winsock_bind.exe bench [--count N] [--reps R] [--port0-in-range]
+ *                                           binds per second (see
+ *                                           bench() below)
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -428,6 +431,297 @@ static int probe(unsigned short port)
 	return failures != 0;
 }
 
+/*
+ * bench: what a bind costs a Windows program, in binds per second, each
+ * figure the median of R repetitions of N calls, on TCP over 127.0.0.1:
+ *
+ *   explicit-bind    bind() alone, on ports of a block of 64 outside the
+ *                    range, each port bound again every 64 calls
+ *   explicit-cycle   the whole socket(), bind(), closesocket() cycle
+ *   explicit-fresh   bind() alone, on a port not bound before in the run
+ *                    (30000 and up)
+ *   port0-empty      bind() of port 0, nothing held in the range
+ *   port0-90         bind() of port 0 with 90 % of 1024-5000 held by this
+ *                    program (ports drawn at random, the same each run)
+ *   loop-90          what a program or layer does for a port in the range
+ *                    without the module: bind() explicit ports from a
+ *                    random start, walking the range, until one binds;
+ *                    the figure counts the ports found, each loop timed
+ *                    whole (loop-90-attempts: the mean bind() calls each)
+ *
+ * Each output line "# bench NAME VALUE"; then TAP: the holds were made,
+ * every loop's port lies in the range on a port not held, and, with
+ * --port0-in-range (Wine on wspbind), so does every port-0 answer; without
+ * it the port-0 answers in the range are only counted ("# bench
+ * port0-*-in-range"), stock Wine giving Linux's ephemeral ports.
+ */
+#define RANGE_SIZE	(RANGE_HIGH - RANGE_LOW + 1)
+#define HELD		(RANGE_SIZE * 9 / 10)
+#define BLOCK_BASE	20000
+#define BLOCK_SIZE	64
+#define FRESH_BASE	30000
+
+static LARGE_INTEGER qpc_freq;
+static unsigned int rng = 2463534242u;
+
+static unsigned int next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static double now(void)
+{
+	LARGE_INTEGER t;
+
+	QueryPerformanceCounter(&t);
+	return (double)t.QuadPart / (double)qpc_freq.QuadPart;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void bench_line(const char *name, double value)
+{
+	printf("# bench %s %.1f\n", name, value);
+	fflush(stdout);
+}
+
+static void bench_count(const char *name, int value)
+{
+	printf("# bench %s %d\n", name, value);
+	fflush(stdout);
+}
+
+static void bench_check(int ok, const char *what)
+{
+	tests++;
+	if (!ok)
+		failures++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
+	fflush(stdout);
+}
+
+static SOCKET tcp_socket(void)
+{
+	return open_socket(AF_INET, SOCK_STREAM, NONE, 0);
+}
+
+/*
+ * One repetition of explicit binds: rates of the bind alone and the cycle;
+ * ports BASE + i % BLOCK, or BASE + i with BLOCK 0.
+ */
+static int bench_explicit(int count, int base, int block, double *bind_rate,
+			  double *cycle_rate)
+{
+	struct sockaddr_storage ss;
+	int len = make_addr(&ss, AF_INET, LOOP, 0);
+	double in_bind = 0, start = now(), t;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		SOCKET s = tcp_socket();
+		int answer;
+
+		((struct sockaddr_in *)&ss)->sin_port =
+			htons(base + (block ? i % block : i));
+		t = now();
+		answer = bind_answer(s, &ss, len);
+		in_bind += now() - t;
+		closesocket(s);
+		if (answer)
+			return answer;
+	}
+	*cycle_rate = count / (now() - start);
+	*bind_rate = count / in_bind;
+	return 0;
+}
+
+/* One repetition of port 0: the rate of the bind, and the answers in range. */
+static int bench_port0(int count, const unsigned char *held, double *rate,
+		       int *in_range, int *on_held)
+{
+	struct sockaddr_storage ss;
+	int len = make_addr(&ss, AF_INET, LOOP, 0);
+	double in_bind = 0, t;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		SOCKET s = tcp_socket();
+		unsigned short port;
+		int answer;
+
+		t = now();
+		answer = bind_answer(s, &ss, len);
+		in_bind += now() - t;
+		port = local_port(s);
+		closesocket(s);
+		if (answer)
+			return answer;
+		if (port >= RANGE_LOW && port <= RANGE_HIGH) {
+			++*in_range;
+			if (held[port - RANGE_LOW])
+				++*on_held;
+		}
+	}
+	*rate = count / in_bind;
+	return 0;
+}
+
+/* One repetition of the loop: ports found per second, attempts made. */
+static int bench_loop(int count, const unsigned char *held, double *rate,
+		      long *attempts, int *bad)
+{
+	struct sockaddr_storage ss;
+	int len = make_addr(&ss, AF_INET, LOOP, 0);
+	double in_loop = 0, t;
+	int i, k;
+
+	for (i = 0; i < count; i++) {
+		SOCKET s = tcp_socket();
+		int start = next_random() % RANGE_SIZE, answer = -1;
+		unsigned short port = 0;
+
+		t = now();
+		for (k = 0; k < RANGE_SIZE && answer; k++) {
+			port = RANGE_LOW + (start + k) % RANGE_SIZE;
+			((struct sockaddr_in *)&ss)->sin_port = htons(port);
+			answer = bind_answer(s, &ss, len);
+		}
+		in_loop += now() - t;
+		*attempts += k;
+		if (!answer && (local_port(s) != port || held[port - RANGE_LOW]))
+			++*bad;
+		closesocket(s);
+		if (answer)
+			return answer;
+	}
+	*rate = count / in_loop;
+	return 0;
+}
+
+static int bench(int count, int reps, int port0_in_range)
+{
+	double bind_rate[32], cycle_rate[32], fresh_rate[32], p0_empty[32],
+	       p0_90[32], loop_90[32], unused;
+	unsigned short ports[RANGE_SIZE];
+	static unsigned char held[RANGE_SIZE];
+	static SOCKET holders[RANGE_SIZE];
+	int in_range_empty = 0, in_range_90 = 0, on_held = 0, bad = 0;
+	int i, r, nheld = 0, answer = 0;
+	long attempts = 0;
+	char what[160];
+
+	QueryPerformanceFrequency(&qpc_freq);
+	printf("TAP version 13\n# bench: tcp over 127.0.0.1, %d calls a repetition, median of %d\n",
+	       count, reps);
+	for (r = 0; r < reps && !answer; r++)
+		answer = bench_explicit(count, BLOCK_BASE, BLOCK_SIZE,
+					&bind_rate[r], &cycle_rate[r]);
+	for (r = 0; r < reps && !answer; r++)
+		answer = bench_explicit(count, FRESH_BASE + r * count, 0,
+					&fresh_rate[r], &unused);
+	if (answer) {
+		printf("Bail out! explicit bind: %s\n", answer_name(answer));
+		return 1;
+	}
+	bench_line("explicit-bind", median(bind_rate, reps));
+	bench_line("explicit-cycle", median(cycle_rate, reps));
+	bench_line("explicit-fresh", median(fresh_rate, reps));
+
+	for (r = 0; r < reps && !answer; r++)
+		answer = bench_port0(count, held, &p0_empty[r], &in_range_empty,
+				     &on_held);
+	if (answer) {
+		printf("Bail out! port 0: %s\n", answer_name(answer));
+		return 1;
+	}
+	bench_line("port0-empty", median(p0_empty, reps));
+	bench_count("port0-empty-in-range", in_range_empty);
+
+	/* 90 %: ports drawn at random, the same set every run. */
+	for (i = 0; i < RANGE_SIZE; i++)
+		ports[i] = RANGE_LOW + i;
+	for (i = RANGE_SIZE - 1; i > 0; i--) {
+		int j = next_random() % (i + 1);
+		unsigned short tmp = ports[i];
+
+		ports[i] = ports[j];
+		ports[j] = tmp;
+	}
+	for (i = 0; i < RANGE_SIZE && nheld < HELD; i++) {
+		struct sockaddr_storage ss;
+		int len = make_addr(&ss, AF_INET, LOOP, ports[i]);
+		SOCKET s = tcp_socket();
+
+		if (s == INVALID_SOCKET) {
+			printf("# socket: %s after %d held\n",
+			       answer_name(WSAGetLastError()), nheld);
+			break;
+		}
+		if (bind_answer(s, &ss, len)) {
+			closesocket(s);
+			continue;
+		}
+		holders[nheld++] = s;
+		held[ports[i] - RANGE_LOW] = 1;
+	}
+	snprintf(what, sizeof(what), "bench: %d of the range's %d ports held (90 %%)",
+		 nheld, RANGE_SIZE);
+	bench_check(nheld == HELD, what);
+	bench_count("held", nheld);
+
+	for (r = 0; r < reps && !answer; r++)
+		answer = bench_port0(count, held, &p0_90[r], &in_range_90,
+				     &on_held);
+	if (answer)
+		printf("# port 0 at 90 %%: %s\n", answer_name(answer));
+	else {
+		bench_line("port0-90", median(p0_90, reps));
+		bench_count("port0-90-in-range", in_range_90);
+	}
+	for (r = 0; r < reps && !answer; r++)
+		answer = bench_loop(count, held, &loop_90[r], &attempts, &bad);
+	if (answer)
+		printf("# loop at 90 %%: %s\n", answer_name(answer));
+	else {
+		bench_line("loop-90", median(loop_90, reps));
+		printf("# bench loop-90-attempts %.2f\n", (double)attempts / count / reps);
+	}
+	for (i = 0; i < nheld; i++)
+		closesocket(holders[i]);
+
+	bench_check(!answer, "bench: every bind of port 0 and of the loop succeeded");
+	snprintf(what, sizeof(what), "bench: every loop's port in 1024-5000 and not held (%d of %d)",
+		 count * reps - bad, count * reps);
+	bench_check(!answer && !bad, what);
+	snprintf(what, sizeof(what), "bench: no port-0 answer on a held port (%d)",
+		 on_held);
+	bench_check(!on_held, what);
+	if (port0_in_range) {
+		snprintf(what, sizeof(what), "bench: every port-0 answer in 1024-5000, empty range (%d of %d)",
+			 in_range_empty, count * reps);
+		bench_check(in_range_empty == count * reps, what);
+		snprintf(what, sizeof(what), "bench: every port-0 answer in 1024-5000, 90 %% held (%d of %d)",
+			 in_range_90, count * reps);
+		bench_check(in_range_90 == count * reps, what);
+	}
+	printf("1..%d\n", tests);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	WSADATA wsa;
@@ -442,10 +736,31 @@ int main(int argc, char **argv)
 		return hold(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "probe"))
 		return probe(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "bench")) {
+		int count = 1000, reps = 5, in_range = 0, i;
+
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--count") && i + 1 < argc)
+				count = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+				reps = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--port0-in-range"))
+				in_range = 1;
+			else
+				break;
+		}
+		if (i < argc || count < 1 || reps < 1 || reps > 32 ||
+		    count * reps > 65535 - FRESH_BASE) {
+			fprintf(stderr, "usage: %s bench [--count N] [--reps R (1-32)] [--port0-in-range]\n",
+				argv[0]);
+			return 2;
+		}
+		return bench(count, reps, in_range);
+	}
 	if (argc == 3 && !strcmp(argv[1], "--base"))
 		port_base = atoi(argv[2]);
 	else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--base PORT] | hold PORT SECS | probe PORT\n",
+		fprintf(stderr, "usage: %s [--base PORT] | hold PORT SECS | probe PORT | bench ...\n",
 			argv[0]);
 		return 2;
 	}
