@@ -77,9 +77,6 @@ vm_fire() {
 		section "$out" "$name" >"$logs/$tag-$name.tap"
 		grep -E '^# (seed|[0-9]+ calls|port 0|close race|reload|one port|.*not in this kernel)' \
 			"$logs/$tag-$name.tap" | sed "s/^# /# $tag: $name: /"
-		# A program that bailed out reports nothing: that fails too.
-		grep -qE '^(not )?ok ' "$logs/$tag-$name.tap" ||
-			not_ok "$tag: $name reported its results"
 		grep -E '^Bail out!' "$logs/$tag-$name.tap" | sed 's/^/#   /'
 		count_tap "$tag: $name" "$logs/$tag-$name.tap"
 	done

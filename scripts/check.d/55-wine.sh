@@ -18,15 +18,12 @@ if step "install-deps wine" scripts/install-deps wine &&
 	wine_status=$?
 	grep -E '^(stock Wine|Wine on wspbind|the first Windows)' \
 		"$logs/wine-check.log" | sed 's/^/# wine: /'
-	# Each place must have given verdicts: a boot that ran nothing
-	# leaves no TAP line, which would count as nothing failed.
+	# Each place must have given verdicts (count_tap fails a stream
+	# without any).
 	for t in host vm; do
-		if grep -qE '^(not )?ok ' "$build/wine/$t.tap" 2>/dev/null; then
-			count_tap "wine $t" "$build/wine/$t.tap"
-		else
-			not_ok "wine $t: scripts/wine-check gave verdicts"
+		grep -qE '^(not )?ok ' "$build/wine/$t.tap" 2>/dev/null ||
 			tail -n 20 "$logs/wine-check.log" | sed 's/^/#   /'
-		fi
+		count_tap "wine $t" "$build/wine/$t.tap"
 	done
 	if [ "$wine_status" = 0 ]; then
 		ok "wine: scripts/wine-check exited 0"
