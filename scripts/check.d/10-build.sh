@@ -5,6 +5,19 @@
 
 step install-deps scripts/install-deps || summary
 
+# The debug kernel (50-debug-kernel.sh) is the one long build of a cold
+# run: it starts now, at the lowest priority, so that it takes only the
+# time the parts before it leave idle (downloads, waits, single-threaded
+# steps). build-debug-kernel takes a lock, so 50-debug-kernel.sh's own
+# call waits for this one and reuses its tree; with the tree cached this
+# returns at once.
+# In a process group of its own, which an early end of the check stops
+# whole (an unfinished tree is built anew next time).
+setsid nice -n 19 scripts/build-debug-kernel \
+	>"$logs/debug-kernel-early.log" 2>&1 </dev/null &
+debug_kernel_pid=$!
+trap 'kill -- "-$debug_kernel_pid" 2>/dev/null' EXIT
+
 kver=$(scripts/fetch-kernel --release 2>"$logs/kver.log")
 if [ -z "$kver" ]; then
 	not_ok "find the VM kernel's release"
