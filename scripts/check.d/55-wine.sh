@@ -11,46 +11,45 @@
 # Windows, and stock Wine must still differ where stock-wine.fail says).
 # Each verdict counts.
 
+# wine_check KVER TAG DIR PLACES [WINE-CHECK OPTIONS]: scripts/wine-check
+# on KVER's module, its output under DIR/wine/ and its log in $logs; the
+# summary lines under TAG, each of PLACES' TAP (host, vm) counted as
+# "TAG PLACE", and its exit status a test. A place that gave no verdict
+# fails (count_tap), its log's tail shown; a TAP left by an earlier run
+# is removed first, so it cannot stand in.
+wine_check() {
+	local kver=$1 tag=$2 dir=$3 places=$4 log="$logs/$2.log" status t
+
+	shift 4
+	cp "$build/ko/$kver/wspbind.ko" wspbind.ko
+	for t in $places; do
+		rm -f "$dir/wine/$t.tap"
+	done
+	BUILD=$dir scripts/wine-check "$@" --kernel "$kver" >"$log" 2>&1
+	status=$?
+	grep -E '^(stock Wine|Wine on wspbind|the first Windows)' "$log" |
+		sed "s/^/# $tag: /"
+	for t in $places; do
+		grep -qE '^(not )?ok ' "$dir/wine/$t.tap" 2>/dev/null ||
+			tail -n 20 "$log" | sed 's/^/#   /'
+		count_tap "$tag $t" "$dir/wine/$t.tap"
+	done
+	if [ "$status" = 0 ]; then
+		ok "$tag: scripts/wine-check${*:+ $*} exited 0"
+	else
+		not_ok "$tag: scripts/wine-check${*:+ $*} exited 0 (status $status)"
+	fi
+}
+
 if step "install-deps wine" scripts/install-deps wine &&
    step "Windows programs build (mingw-w64, winegcc)" make wine-tests; then
-	cp "$build/ko/$kver/wspbind.ko" wspbind.ko
-	rm -f "$build/wine/host.tap" "$build/wine/vm.tap"
-	BUILD=$build scripts/wine-check --kernel "$kver" \
-		>"$logs/wine-check.log" 2>&1
-	wine_status=$?
-	grep -E '^(stock Wine|Wine on wspbind|the first Windows)' \
-		"$logs/wine-check.log" | sed 's/^/# wine: /'
-	# Each place must have given verdicts (count_tap fails a stream
-	# without any).
-	for t in host vm; do
-		grep -qE '^(not )?ok ' "$build/wine/$t.tap" 2>/dev/null ||
-			tail -n 20 "$logs/wine-check.log" | sed 's/^/#   /'
-		count_tap "wine $t" "$build/wine/$t.tap"
-	done
-	if [ "$wine_status" = 0 ]; then
-		ok "wine: scripts/wine-check exited 0"
-	else
-		not_ok "wine: scripts/wine-check exited 0 (status $wine_status)"
-	fi
+	wine_check "$kver" wine "$build" "host vm"
 	# bookworm-backports' kernel too: the VM half alone (the host's half
 	# does not depend on the kernel), some 2.5 min.
 	for k in ${kver_bpo:+"$kver_bpo"}; do
 		[ -f "$build/ko/$k/wspbind.ko" ] ||
 			step "module for $k, again for Wine" module_for "$k" ||
 			continue
-		cp "$build/ko/$k/wspbind.ko" wspbind.ko
-		BUILD=$build/wine-$k scripts/wine-check --vm-only --kernel "$k" \
-			>"$logs/wine-check-$k.log" 2>&1
-		wine_status=$?
-		grep -E '^(stock Wine|Wine on wspbind|the first Windows)' \
-			"$logs/wine-check-$k.log" | sed "s/^/# wine $k: /"
-		grep -qE '^(not )?ok ' "$build/wine-$k/wine/vm.tap" 2>/dev/null ||
-			tail -n 20 "$logs/wine-check-$k.log" | sed 's/^/#   /'
-		count_tap "wine vm $k" "$build/wine-$k/wine/vm.tap"
-		if [ "$wine_status" = 0 ]; then
-			ok "wine $k: scripts/wine-check --vm-only exited 0"
-		else
-			not_ok "wine $k: scripts/wine-check --vm-only exited 0 (status $wine_status)"
-		fi
+		wine_check "$k" "wine-$k" "$build/wine-$k" vm --vm-only
 	done
 fi
