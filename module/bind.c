@@ -65,22 +65,59 @@ static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 }
 
 /*
- * Linux decides on its own who may share a port (inet_csk_get_port() for
- * TCP, udp_lib_get_port() for UDP), by SO_REUSEADDR and SO_REUSEPORT. The
- * module decides first, by Windows's rules (registry.c), and then has to
- * make Linux agree: every socket it binds gets sk_reuse = SK_FORCE_REUSE,
- * the value TCP_REPAIR uses, with which TCP skips its conflict check for
- * this socket's bind and, as inet_csk_listen_start() binds the port again,
- * its listen(); UDP treats any non-zero sk_reuse as SO_REUSEADDR, so two
- * sockets so marked never conflict. Sockets bound with bind(2) still
- * refuse the module's sockets by Linux's rule, and registry.c refuses a
- * WSPBind beside them where bind(2) would. The mark is inherited by
- * accepted and TIME_WAIT connections, which is how registry.c tells them.
+ * Linux decides on its own who may share a port: inet_csk_get_port() for
+ * TCP, at bind() and again at listen(), and udp_lib_get_port() for UDP,
+ * from SO_REUSEADDR and SO_REUSEPORT on both sockets. Every later bind(2)
+ * and listen(2) on the port goes through that check, so a socket the
+ * device binds carries options that let in no one its own options would
+ * not: wspbind_linux_mark() in sharing.c says which, and why.
+ *
+ * Where Windows lets a claim share with a device socket and Linux, on the
+ * options both carry, would not (another user's socket, a wildcard over
+ * an exclusive socket's specific address), the claim alone is let
+ * through, for its own bind: SK_FORCE_REUSE, the value TCP_REPAIR uses,
+ * makes TCP skip its check for this socket; UDP, which wants SO_REUSEADDR
+ * or SO_REUSEPORT on both sockets, takes both on the claim. The options
+ * go back to the mark as soon as kernel_bind() returns, and the registry
+ * looks at the port again: a socket bound with bind(2) in the meantime,
+ * that Linux would have kept the claim from, undoes the claim's bind.
  */
-static void wspbind_mark(struct sock *sk)
+static void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
+			      unsigned char reuseport)
 {
 	lock_sock(sk);
-	sk->sk_reuse = SK_FORCE_REUSE;
+	sk->sk_reuse = reuse;
+	sk->sk_reuseport = reuseport;
+	release_sock(sk);
+}
+
+/* The options a claim's bind runs with: the mark, or the forced window. */
+static void wspbind_claim_reuse(struct sock *sk,
+				const struct wspbind_claim *claim)
+{
+	const struct wspbind_linux_reuse *mark = &claim->linux_reuse;
+
+	if (!claim->force)
+		wspbind_set_reuse(sk, mark->reuse, mark->reuseport);
+	else if (sk->sk_protocol == IPPROTO_TCP)
+		wspbind_set_reuse(sk, SK_FORCE_REUSE, mark->reuseport);
+	else
+		wspbind_set_reuse(sk, SK_CAN_REUSE, 1);
+}
+
+/*
+ * Undo the bind kernel_bind() just made, leaving the socket as a failed
+ * inet_bind() leaves it: no port, no address, the locks a bind sets
+ * cleared, IPV6_V6ONLY as it was.
+ */
+static void wspbind_unbind(struct sock *sk, bool v6only)
+{
+	lock_sock(sk);
+	wspbind_put_port(sk);
+	inet_sk(sk)->inet_sport = 0;
+	sk->sk_userlocks &= ~(SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
+	inet_reset_saddr(sk);
+	sk->sk_ipv6only = v6only;
 	release_sock(sk);
 }
 
@@ -89,21 +126,22 @@ static void wspbind_mark(struct sock *sk)
  * gives the connections to the first that listened, and to the next once
  * that one closes. Linux gives them to the last one hashed, unless the
  * listeners form an SO_REUSEPORT group, which the kernel builds at
- * listen() from listeners of one uid on one address: its members keep the
- * order they joined in, the group's program picks one, and a member that
- * leaves hands its slot to the last one. A classic BPF program that
- * returns 0 therefore picks Windows's listener.
+ * listen() from listeners of one uid on one address that carry
+ * SO_REUSEPORT (as the mark has it): its members keep the order they
+ * joined in, the group's program picks one, and a member that leaves
+ * hands its slot to the last one. A classic BPF program that returns 0
+ * therefore picks Windows's listener.
  *
  * A program costs a JIT compilation, so only sockets that share their
- * very address get one: the socket being bound, and each twin the
- * registry found (a live SO_REUSEADDR socket of the same uid on the same
- * address) that is not listening yet. Each gets a group of its own with
- * the program, while unhashed; at listen() a socket that finds a group on
- * its address joins it and drops its own, so whichever listens first
- * brings the program. A twin that already listens alone gets the group
- * its listen() would have made with SO_REUSEPORT on (reuseport_alloc(),
- * which a concurrent listen() of another socket may also call: either
- * makes it), and then the program.
+ * very address get one: when a socket binds beside a twin (a live
+ * SO_REUSEADDR socket of the same uid on the same address, found by the
+ * registry), the twin's group gets the program. A twin that listens has
+ * its group already; one that does not yet gets a group of its own,
+ * which its listen() keeps, and the socket just bound joins it when it
+ * listens. The new socket itself stays out of any group until then:
+ * Linux refuses a listen() to a socket in a group of its own beside a
+ * listener, so of two twins the one bound first must listen first (as
+ * Windows programs do: Documentation/sharing.rst lists the limit).
  */
 /* A bound socket's address is a wildcard (for a group's bind_inany). */
 static bool wspbind_sk_bound_any(const struct sock *sk)
@@ -117,47 +155,56 @@ static bool wspbind_sk_bound_any(const struct sock *sk)
 	return !sk->sk_rcv_saddr;
 }
 
+/* Does a socket's group have a program already? */
+static bool wspbind_group_has_prog(const struct sock *sk)
+{
+	struct sock_reuseport *reuse;
+	bool has;
+
+	rcu_read_lock();
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	has = reuse && rcu_access_pointer(reuse->prog);
+	rcu_read_unlock();
+	return has;
+}
+
 static int wspbind_first_listener_wins(struct sock *sk)
 {
 	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct sock_fprog_kern fprog = { .len = 1, .filter = &ret0 };
 	struct bpf_prog *prog;
-	int err;
+	int err = 0;
 
+	if (wspbind_group_has_prog(sk))
+		return 0;
 	err = bpf_prog_create(&prog, &fprog);
 	if (err)
 		return err;
 	lock_sock(sk);
-	if (rcu_access_pointer(sk->sk_reuseport_cb)) {
-		err = -EBUSY;	/* in a group already */
-	} else {
-		if (!sk_unhashed(sk))
-			err = reuseport_alloc(sk, wspbind_sk_bound_any(sk));
-		if (!err) {
-			sk->sk_reuseport = 1;
-			err = reuseport_attach_prog(sk, prog);
-		}
+	/* A listener alone has the group its listen() made; make sure. */
+	if (!sk_unhashed(sk) && !rcu_access_pointer(sk->sk_reuseport_cb))
+		err = reuseport_alloc(sk, wspbind_sk_bound_any(sk));
+	if (!err) {
+		sk->sk_reuseport = 1;
+		err = reuseport_attach_prog(sk, prog);
 	}
 	release_sock(sk);
 	if (err)
 		bpf_prog_destroy(prog);
-	return err == -EBUSY ? 0 : err;
+	return err;
 }
 
-/* Put the claim's twins, and the socket itself, in groups with the program. */
-static int wspbind_join_twins(struct sock *sk, struct wspbind_claim *claim)
+/* Give the twins' groups the program, and put the twins. */
+static void wspbind_join_twins(struct wspbind_claim *claim)
 {
-	int i, err = 0;
+	int i;
 
 	for (i = 0; i < claim->nr_twins; i++) {
-		if (!err)
-			err = wspbind_first_listener_wins(claim->twins[i]);
+		/* Delivery only: a failure leaves Linux's order. */
+		wspbind_first_listener_wins(claim->twins[i]);
 		sock_put(claim->twins[i]);
 	}
-	if (!err && claim->nr_twins)
-		err = wspbind_first_listener_wins(sk);
 	claim->nr_twins = 0;
-	return err;
 }
 
 /* May the caller not bind @port without CAP_NET_BIND_SERVICE? */
@@ -248,8 +295,9 @@ static void wspbind_claim_addr(const struct sock *sk,
 }
 
 /*
- * An explicit port: decide by Windows's rules with the port locked, then
- * bind, marked, and file the socket before the lock drops, so the next
+ * An explicit port: decide by Windows's rules with the port locked, bind
+ * with the options the decision asks for, look again if the bind skipped
+ * Linux's check, and file the socket before the lock drops, so the next
  * bind of the port sees it.
  */
 static int wspbind_bind_shared(struct socket *sock,
@@ -259,51 +307,56 @@ static int wspbind_bind_shared(struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	u16 port = ntohs(*wspbind_name_port(addr));
-	struct wspbind_claim claim = {
-		.sk = sk,
-		.opt = opt,
-		.linux_reuse = {
-			.reuse = sk->sk_reuse,
-			.reuseport = sk->sk_reuseport,
-		},
+	struct wspbind_linux_reuse own = {
+		.reuse = sk->sk_reuse,
+		.reuseport = sk->sk_reuseport,
 	};
+	struct wspbind_claim claim = { .sk = sk, .opt = opt };
 	enum wspbind_share share;
-	unsigned char reuse, reuseport;
 	struct wspbind_port p;
-	int err = 0;
+	int err;
 
 	wspbind_claim_addr(sk, addr, &claim.addr);
-	wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
+	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	if (err)
+		return err;
 	share = wspbind_port_decide(&p, &claim);
 	if (share != WSPBIND_SHARE_OK) {
 		*wsa = wspbind_bind_refuses_first(sk, addr, port);
 		if (!*wsa)
 			*wsa = wspbind_share_wsa(share);
-		goto out_put_twins;
+		goto out_unlock;
 	}
 
-	reuse = sk->sk_reuse;
-	reuseport = sk->sk_reuseport;
-	err = wspbind_join_twins(sk, &claim);
-	if (err)
-		goto out_unlock;
-	wspbind_mark(sk);
+	wspbind_claim_reuse(sk, &claim);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
 	if (err) {
-		lock_sock(sk);
-		sk->sk_reuse = reuse;
-		sk->sk_reuseport = reuseport;
-		release_sock(sk);
+		wspbind_set_reuse(sk, own.reuse, own.reuseport);
 		goto out_unlock;
 	}
+	if (claim.force) {
+		wspbind_set_reuse(sk, claim.linux_reuse.reuse,
+				  claim.linux_reuse.reuseport);
+		if (sk->sk_protocol == IPPROTO_TCP)
+			wspbind_tcp_fastreuse_off(sk);
+		claim.recheck = true;
+		if (wspbind_port_decide(&p, &claim) != WSPBIND_SHARE_OK) {
+			wspbind_unbind(sk, claim.addr.v6only);
+			wspbind_set_reuse(sk, own.reuse, own.reuseport);
+			*wsa = WSPBIND_WSAEADDRINUSE;
+			goto out_unlock;
+		}
+	}
 	wspbind_port_register(&p, entry, sock, opt);
-	goto out_unlock;
+	wspbind_port_unlock(&p);
+	wspbind_join_twins(&claim);
+	return 0;
 
-out_put_twins:
-	while (claim.nr_twins)
-		sock_put(claim.twins[--claim.nr_twins]);
 out_unlock:
 	wspbind_port_unlock(&p);
+	while (claim.nr_twins)
+		sock_put(claim.twins[--claim.nr_twins]);
 	return err;
 }
 
@@ -355,7 +408,9 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 
 		/* Bound and filed under the port's lock, as one step. */
 		*wspbind_name_port(s->addr) = htons(candidate);
-		wspbind_port_lock(&p, net, sk->sk_protocol, candidate);
+		err = wspbind_port_lock(&p, net, sk->sk_protocol, candidate);
+		if (err)
+			return err;
 		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
 		if (!err)
 			wspbind_port_register(&p, s->entry, s->sock, s->opt);
@@ -378,9 +433,10 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
  * look at the hash, not a bind attempt; for UDP one walk of a slot serves
  * its whole class. The socket's SO_REUSEADDR and SO_REUSEPORT are off
  * while it binds, so a port taken since the look is refused and the walk
- * goes on; they are back on once the search ends. The port found is
- * filed in the registry with the socket's Winsock option, and the socket
- * marked as every socket the device binds (wspbind_mark()).
+ * goes on. The port found is filed in the registry with the socket's
+ * Winsock option, and the socket then carries the options of every socket
+ * the device binds (wspbind_linux_mark()); a failed search gives it back
+ * its own.
  */
 static int wspbind_bind_any_port(struct socket *sock,
 				 struct sockaddr_storage *addr, int addrlen,
@@ -398,10 +454,9 @@ static int wspbind_bind_any_port(struct socket *sock,
 	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
 	struct sock *sk = sock->sk;
 	u32 span, stride, classes, seed, first, class, count, i, j, index;
-	unsigned char reuse, reuseport;
+	struct wspbind_linux_reuse own, mark;
 	int err = -EADDRINUSE;
 	u16 low, high;
-	bool restore;
 
 	wspbind_net_range(sock_net(sk), &low, &high);
 	span = (u32)high - low + 1;
@@ -413,17 +468,12 @@ static int wspbind_bind_any_port(struct socket *sock,
 
 	/*
 	 * Most sockets set neither option, and then there is nothing to switch
-	 * off or back on: a first look without the lock tells.
+	 * off: a first look without the lock tells.
 	 */
-	restore = sk->sk_reuse != SK_NO_REUSE || sk->sk_reuseport;
-	if (restore) {
-		lock_sock(sk);
-		reuse = sk->sk_reuse;
-		reuseport = sk->sk_reuseport;
-		sk->sk_reuse = SK_NO_REUSE;
-		sk->sk_reuseport = 0;
-		release_sock(sk);
-	}
+	own.reuse = sk->sk_reuse;
+	own.reuseport = sk->sk_reuseport;
+	if (own.reuse || own.reuseport)
+		wspbind_set_reuse(sk, SK_NO_REUSE, 0);
 
 	for (j = 0; j < classes && err == -EADDRINUSE; j++) {
 		class = wspbind_class_index(classes, first, j);
@@ -441,15 +491,11 @@ static int wspbind_bind_any_port(struct socket *sock,
 	}
 	*wspbind_name_port(addr) = 0;
 
-	if (restore) {
-		/* The mark, when a port was bound: one locking for both. */
-		lock_sock(sk);
-		sk->sk_reuse = err ? reuse : SK_FORCE_REUSE;
-		sk->sk_reuseport = reuseport;
-		release_sock(sk);
-	} else if (!err) {
-		wspbind_mark(sk);
-	}
+	wspbind_linux_mark(opt, &own, &mark);
+	if (!err)
+		wspbind_set_reuse(sk, mark.reuse, mark.reuseport);
+	else if (own.reuse || own.reuseport)
+		wspbind_set_reuse(sk, own.reuse, own.reuseport);
 
 	*tried = s.tried;
 	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */

@@ -10,6 +10,7 @@
 #include <linux/socket.h>
 #include <linux/sysctl.h>
 #include <linux/version.h>
+#include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -69,6 +70,55 @@ wspbind_tcp_hashinfo(const struct sock *sk)
 static inline struct inet_hashinfo *wspbind_tcp_hashinfo_net(struct net *net)
 {
 	return net->ipv4.tcp_death_row.hashinfo;
+}
+
+/*
+ * Give back the port a bind just took: TCP's bind hash entry, or UDP's
+ * place in its hashes (udp_lib_unhash(), the protocol's unhash). Both
+ * clear inet_num. The caller holds the socket's lock.
+ */
+static inline void wspbind_put_port(struct sock *sk)
+{
+	if (sk->sk_protocol == IPPROTO_TCP)
+		inet_put_port(sk);
+	else
+		sk->sk_prot->unhash(sk);
+}
+
+/*
+ * TCP keeps, per port, whether every socket bound to it has SO_REUSEADDR
+ * (fastreuse) or SO_REUSEPORT of one uid (fastreuseport), so that a bind
+ * with the same may skip the check; inet_csk_get_port() sets them from
+ * the options a socket binds with. A bind made with SK_FORCE_REUSE counts
+ * as SO_REUSEADDR there, so once its options are back to what the socket
+ * carries, the port's summary must not claim more than they do. 6.18 gave
+ * each port-and-address bucket a copy of that summary.
+ */
+static inline void wspbind_tcp_fastreuse_off(struct sock *sk)
+{
+	struct inet_hashinfo *hinfo = wspbind_tcp_hashinfo(sk);
+	struct inet_bind_hashbucket *head;
+	struct inet_bind_bucket *tb;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+	struct inet_bind2_bucket *tb2;
+#endif
+
+	head = &hinfo->bhash[inet_bhashfn(sock_net(sk), inet_sk(sk)->inet_num,
+					  hinfo->bhash_size)];
+	spin_lock_bh(&head->lock);
+	tb = inet_csk(sk)->icsk_bind_hash;
+	if (tb && !sk->sk_reuse)
+		tb->fastreuse = 0;
+	if (tb && !sk->sk_reuseport)
+		tb->fastreuseport = 0;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+	tb2 = inet_csk(sk)->icsk_bind2_hash;
+	if (tb2 && !sk->sk_reuse)
+		tb2->fastreuse = 0;
+	if (tb2 && !sk->sk_reuseport)
+		tb2->fastreuseport = 0;
+#endif
+	spin_unlock_bh(&head->lock);
 }
 
 /* What wspbind_visit_holders() calls for each holder of a port. */

@@ -61,7 +61,16 @@ struct wspbind_claim {
 	const struct sock *sk;
 	enum wspbind_opt opt;
 	struct wspbind_addr addr;
-	struct wspbind_linux_reuse linux_reuse;	/* the program's own */
+	/* The options it carries once bound: wspbind_linux_mark()'s. */
+	struct wspbind_linux_reuse linux_reuse;
+	/*
+	 * Set by wspbind_port_decide(): Windows lets the claim share with a
+	 * device socket that Linux's check, with those options, would refuse
+	 * it beside; the claim's own bind must then skip that check.
+	 */
+	bool force;
+	/* A second look, after such a bind: only sockets bound since count. */
+	bool recheck;
 	/*
 	 * Filled in by wspbind_port_decide() for a TCP SO_REUSEADDR claim:
 	 * live SO_REUSEADDR sockets of the same uid on the very same
@@ -75,8 +84,8 @@ int wspbind_registry_init(void);
 void wspbind_registry_exit(void);
 int wspbind_registry_count(struct net *net);
 void wspbind_sock_addr(const struct sock *sk, struct wspbind_addr *addr);
-void wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
-		       u16 port);
+int wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
+		      u16 port);
 void wspbind_port_unlock(struct wspbind_port *p);
 enum wspbind_share wspbind_port_decide(struct wspbind_port *p,
 				       struct wspbind_claim *claim);

@@ -16,11 +16,11 @@
  * compares it, and the socket's inode number, with the holders the
  * kernel's table lists. An entry whose socket no longer holds the port is
  * freed by the next look at that port, or within a second by a sweep of
- * the whole registry, whichever comes first. The one exception is an entry
- * of an SO_EXCLUSIVEADDRUSE socket: Windows keeps that address for the
- * socket's connections until they are gone, so the entry stays, and keeps
- * refusing binds, while the port's table still lists a connection on its
- * address that came from a Winsock socket.
+ * the whole registry, whichever comes first. A holder without an entry
+ * (bound with bind(2), or a device socket's accepted or TIME_WAIT
+ * connection) is judged by Linux's own rule, on the options it carries:
+ * those of an SO_EXCLUSIVEADDRUSE socket keep its address, as Windows
+ * keeps it for the socket's connections (sharing.c, wspbind_linux_mark()).
  *
  * Each bucket has its own mutex, which a bind holds from its decision to
  * its entry, so two binds of one port never decide at once; binds of
@@ -56,7 +56,6 @@ struct wspbind_entry {
 	u8 opt;				/* enum wspbind_opt */
 	/* What one look at the port found, under the bucket's lock. */
 	bool live;			/* its socket still holds the port */
-	bool keep;			/* a connection on its address does */
 	u32 sweep;			/* the last sweep that looked */
 };
 
@@ -98,16 +97,19 @@ static bool wspbind_entry_of_port(const struct wspbind_entry *e,
  * @protocol: IPPROTO_TCP or IPPROTO_UDP
  * @port: the port, in host byte order
  *
- * May sleep.
+ * May sleep; a fatal signal ends the wait. Nothing that holds a bucket's
+ * lock waits for a socket's lock, so the wait is as long as one decision.
+ *
+ * Return: 0, or -EINTR (the port is not taken).
  */
-void wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
-		       u16 port)
+int wspbind_port_lock(struct wspbind_port *p, struct net *net, u8 protocol,
+		      u16 port)
 {
 	p->net = net;
 	p->protocol = protocol;
 	p->port = port;
 	p->bucket = wspbind_bucket(net, protocol, port);
-	mutex_lock(&p->bucket->lock);
+	return mutex_lock_killable(&p->bucket->lock);
 }
 
 /**
@@ -208,18 +210,46 @@ static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
 	claim->twins[claim->nr_twins++] = h;
 }
 
-/* A connection of a Winsock socket: it may keep an exclusive address. */
-static void wspbind_keep_exclusive(const struct wspbind_port *p,
-				   const struct wspbind_addr *addr)
+/* Linux's options and state on a holder, as its own check reads them. */
+static void wspbind_holder_reuse(const struct sock *h,
+				 struct wspbind_linux_reuse *theirs)
 {
-	struct wspbind_entry *e;
+	theirs->reuse = h->sk_reuse;
+	theirs->reuseport = h->sk_reuseport;
+	theirs->timewait = h->sk_state == TCP_TIME_WAIT;
+	theirs->listening = h->sk_state == TCP_LISTEN;
+}
 
-	hlist_for_each_entry(e, &p->bucket->head, node) {
-		if (e->opt == WSPBIND_OPT_EXCLUSIVE &&
-		    wspbind_entry_of_port(e, p) &&
-		    wspbind_addr_overlap(&e->addr, addr) != WSPBIND_DISJOINT)
-			e->keep = true;
-	}
+/*
+ * A device socket: Microsoft's table decides, on the address it was bound
+ * to (connect() may have narrowed a wildcard since). Where the table lets
+ * the claim share and Linux's rule, on the options both carry, would not,
+ * the claim must skip Linux's check for its own bind.
+ */
+static void wspbind_look_entry(struct wspbind_look *look, struct sock *h,
+			       const struct wspbind_entry *e)
+{
+	struct wspbind_claim *claim = look->claim;
+	struct wspbind_linux_reuse theirs;
+	enum wspbind_overlap how;
+	enum wspbind_share share;
+	bool same_user;
+
+	how = wspbind_addr_overlap(&e->addr, &claim->addr);
+	if (how == WSPBIND_DISJOINT || claim->recheck)
+		return;
+	same_user = wspbind_look_same_user(look, h);
+	share = wspbind_share_decide(e->opt, &e->addr, claim->opt,
+				     &claim->addr, same_user);
+	look->share = wspbind_share_worse(look->share, share);
+	if (share != WSPBIND_SHARE_OK)
+		return;
+	if (same_user)
+		wspbind_look_twin(look, h, e->opt, how);
+	wspbind_holder_reuse(h, &theirs);
+	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
+				  &claim->linux_reuse, &theirs, same_user))
+		claim->force = true;
 }
 
 static void wspbind_look_holder(const struct sock *h, void *arg)
@@ -229,48 +259,29 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 	struct wspbind_linux_reuse theirs;
 	struct wspbind_entry *e;
 	struct wspbind_addr addr;
-	enum wspbind_share share;
 	bool same_user;
 
 	if (claim && h == claim->sk)
 		return;
-	wspbind_sock_addr(h, &addr);
 
 	e = wspbind_entry_find(look->p, h);
 	if (e) {
 		e->live = true;
-		if (!claim)
-			return;
-		same_user = wspbind_look_same_user(look, h);
-		share = wspbind_share_decide(e->opt, &addr, claim->opt,
-					     &claim->addr, same_user);
-		look->share = wspbind_share_worse(look->share, share);
-		if (share == WSPBIND_SHARE_OK && same_user)
-			wspbind_look_twin(look, (struct sock *)h, e->opt,
-					  wspbind_addr_overlap(&addr,
-							       &claim->addr));
+		if (claim)
+			wspbind_look_entry(look, (struct sock *)h, e);
 		return;
 	}
 
 	/*
-	 * The module marks every socket it binds with SK_FORCE_REUSE (see
-	 * bind.c), and a socket's accepted connections and TIME_WAIT
-	 * connections inherit the mark: those never refuse a bind
-	 * themselves, but keep an exclusive address.
+	 * Bound with bind(2), or a device socket's connection: Linux's own
+	 * rule, which the kernel applies too unless the claim skips it.
 	 */
-	if (h->sk_reuse == SK_FORCE_REUSE) {
-		wspbind_keep_exclusive(look->p, &addr);
+	if (!claim)
 		return;
-	}
-
-	/* Bound outside the device: Linux's own rule. */
-	if (!claim ||
-	    wspbind_addr_overlap(&addr, &claim->addr) == WSPBIND_DISJOINT)
+	wspbind_sock_addr(h, &addr);
+	if (wspbind_addr_overlap(&addr, &claim->addr) == WSPBIND_DISJOINT)
 		return;
-	theirs.reuse = h->sk_reuse;
-	theirs.reuseport = h->sk_reuseport;
-	theirs.timewait = h->sk_state == TCP_TIME_WAIT;
-	theirs.listening = h->sk_state == TCP_LISTEN;
+	wspbind_holder_reuse(h, &theirs);
 	same_user = !theirs.timewait && wspbind_look_same_user(look, h);
 	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
 				  &claim->linux_reuse, &theirs, same_user))
@@ -289,9 +300,8 @@ static void wspbind_entry_free(struct wspbind_entry *e)
 }
 
 /*
- * Read the port's holders, then settle its entries: free those whose
- * socket is gone (unless exclusive and kept), and let a kept exclusive
- * one refuse the claim. Returns what the claim may do.
+ * Read the port's holders, then free the entries whose socket is gone.
+ * Returns what the claim may do.
  */
 static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
 					    struct wspbind_claim *claim,
@@ -312,16 +322,10 @@ static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
 		if (!wspbind_entry_of_port(e, p))
 			continue;
 		e->sweep = sweep;
-		if (!e->live && !(e->opt == WSPBIND_OPT_EXCLUSIVE && e->keep)) {
+		if (!e->live)
 			wspbind_entry_free(e);
-			continue;
-		}
-		if (!e->live && claim &&
-		    wspbind_addr_overlap(&e->addr, &claim->addr) !=
-		    WSPBIND_DISJOINT)
-			look.share = WSPBIND_SHARE_INUSE;
-		e->live = false;
-		e->keep = false;
+		else
+			e->live = false;
 	}
 	return look.share;
 }
@@ -333,12 +337,14 @@ static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
  *	for
  *
  * Every holder of the port in its namespace has its say: a socket bound
- * through the device by Microsoft's table (sharing.c), a socket bound with
- * bind(2) by Linux's own rule, an exclusive socket's leftover connections
- * by refusing any overlapping address.
+ * through the device by Microsoft's table (sharing.c), any other by
+ * Linux's own rule on the options it carries. The claim learns whether
+ * its bind must skip Linux's check (&wspbind_claim.force).
  *
  * A TCP SO_REUSEADDR claim also learns its twins (see &struct
- * wspbind_claim), which the caller must sock_put().
+ * wspbind_claim), which the caller must sock_put(). A second look after
+ * the bind (&wspbind_claim.recheck) learns neither, and refuses only for
+ * a socket Linux would have kept the claim from.
  *
  * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED.
  */
@@ -496,7 +502,7 @@ int wspbind_registry_init(void)
 		INIT_HLIST_HEAD(&wspbind_registry[i].head);
 	}
 	INIT_DELAYED_WORK(&wspbind_sweep_work, wspbind_sweep);
-	wspbind_entry_cache = KMEM_CACHE(wspbind_entry, 0);
+	wspbind_entry_cache = KMEM_CACHE(wspbind_entry, SLAB_ACCOUNT);
 	if (!wspbind_entry_cache)
 		return -ENOMEM;
 	ret = register_pernet_subsys(&wspbind_registry_ops);

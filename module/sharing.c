@@ -309,3 +309,38 @@ bool wspbind_linux_shares(bool tcp, const struct wspbind_linux_reuse *mine,
 		return false;
 	return same_user || (tcp && holder->timewait);
 }
+
+/**
+ * wspbind_linux_mark() - Linux's options a socket bound through the device
+ *	carries
+ * @opt: the Winsock option it is bound with
+ * @own: the options its program set itself
+ * @mark: filled in: SO_REUSEADDR and SO_REUSEPORT for the socket from its
+ *	bind on (the other fields are left clear)
+ *
+ * Linux's check, which every later bind(2) and listen(2) on the port
+ * goes through, reads these, whoever binds. They never let another user
+ * in where the socket's own options would not:
+ *
+ * - SO_REUSEPORT, which Linux honours only between sockets of one uid,
+ *   on every socket but an SO_EXCLUSIVEADDRUSE one. It lets the device's
+ *   sockets of one user share what Windows lets them share, listen()
+ *   included, with Linux's check left on; the boundary is the one
+ *   Microsoft's access check draws too.
+ * - SO_REUSEADDR where Winsock's SO_REUSEADDR asked for sharing, as a
+ *   compatibility layer maps it for bind(2); otherwise the program's own.
+ * - Neither on an SO_EXCLUSIVEADDRUSE socket, whatever the program set:
+ *   Linux then refuses every socket that overlaps it, and its accepted
+ *   and TIME_WAIT connections, which inherit the options, keep its
+ *   address as Windows keeps it.
+ */
+void wspbind_linux_mark(enum wspbind_opt opt,
+			const struct wspbind_linux_reuse *own,
+			struct wspbind_linux_reuse *mark)
+{
+	memset(mark, 0, sizeof(*mark));
+	if (opt == WSPBIND_OPT_EXCLUSIVE)
+		return;
+	mark->reuse = opt == WSPBIND_OPT_REUSEADDR || own->reuse;
+	mark->reuseport = true;
+}

@@ -104,5 +104,8 @@ struct wspbind_linux_reuse {
 bool wspbind_linux_shares(bool tcp, const struct wspbind_linux_reuse *mine,
 			  const struct wspbind_linux_reuse *holder,
 			  bool same_user);
+void wspbind_linux_mark(enum wspbind_opt opt,
+			const struct wspbind_linux_reuse *own,
+			struct wspbind_linux_reuse *mark);
 
 #endif /* _WSPBIND_SHARING_H */

@@ -1795,9 +1795,9 @@ TEST_F(bind, ephemeral_unique_reuseport)
 
 /*
  * Linux's SO_REUSEADDR and SO_REUSEPORT do not decide a WSPBind. A failed
- * search gives them back as they were; a socket it binds keeps
- * SO_REUSEPORT and reads SO_REUSEADDR as the module's mark,
- * SK_FORCE_REUSE (2).
+ * search gives them back as they were; a socket it binds keeps its own
+ * SO_REUSEADDR and carries SO_REUSEPORT (the mark of a socket without
+ * SO_EXCLUSIVEADDRUSE), never SK_FORCE_REUSE.
  */
 TEST_F(bind, ephemeral_keeps_reuse_options)
 {
@@ -1818,7 +1818,7 @@ TEST_F(bind, ephemeral_keeps_reuse_options)
 	EXPECT_EQ(WSPBIND_WSAENOBUFS,
 		  bind_addr(_metadata, self->dev, b, variant->family,
 			    ADDR_LOOPBACK, 0, NULL));
-	EXPECT_EQ(2, get_sockopt_int(a, SOL_SOCKET, SO_REUSEADDR));
+	EXPECT_EQ(1, get_sockopt_int(a, SOL_SOCKET, SO_REUSEADDR));
 	EXPECT_EQ(1, get_sockopt_int(a, SOL_SOCKET, SO_REUSEPORT));
 	EXPECT_EQ(1, get_sockopt_int(b, SOL_SOCKET, SO_REUSEADDR));
 	EXPECT_EQ(1, get_sockopt_int(b, SOL_SOCKET, SO_REUSEPORT));

@@ -156,14 +156,16 @@ static inline int util_sock_port(int fd)
 }
 
 /*
- * One WSPBind of @fd to @name (Linux family numbers). Returns the Winsock
- * answer, or -errno when the ioctl itself failed; the port goes to @port.
+ * One WSPBind of @fd to @name (Linux family numbers) with @flags. Returns
+ * the Winsock answer, or -errno when the ioctl itself failed; the port
+ * goes to @port.
  */
-static inline int util_wspbind(int dev, int fd, const void *name, int namelen,
-			       int *port)
+static inline int util_wspbind_flags(int dev, int fd, __u32 flags,
+				     const void *name, int namelen, int *port)
 {
 	struct wspbind_bind req = {
 		.size = sizeof(req),
+		.flags = flags,
 		.sockfd = fd,
 		.namelen = namelen,
 		.name = (uintptr_t)name,
@@ -174,6 +176,12 @@ static inline int util_wspbind(int dev, int fd, const void *name, int namelen,
 	if (port)
 		*port = req.out_port;
 	return req.out_wsa_error;
+}
+
+static inline int util_wspbind(int dev, int fd, const void *name, int namelen,
+			       int *port)
+{
+	return util_wspbind_flags(dev, fd, 0, name, namelen, port);
 }
 
 /* A name of @family: the address given as text ("::1", "0.0.0.0"...). */

@@ -332,6 +332,7 @@ static struct kunit_case wspbind_rules_cases[] = {
 	KUNIT_CASE(wspbind_test_share_overlap),
 	KUNIT_CASE(wspbind_test_share_wine_rows),
 	KUNIT_CASE(wspbind_test_share_check),
+	KUNIT_CASE(wspbind_test_linux_mark),
 	{}
 };
 

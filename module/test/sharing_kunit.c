@@ -74,3 +74,22 @@ static void wspbind_test_share_check(struct kunit *test)
 						  WSPBIND_OPT_NONE, &lo,
 						  false));
 }
+
+/* The options a device socket carries: none at all when exclusive. */
+static void wspbind_test_linux_mark(struct kunit *test)
+{
+	struct wspbind_linux_reuse own = { .reuse = true, .reuseport = true };
+	struct wspbind_linux_reuse none = { 0 }, mark;
+
+	wspbind_linux_mark(WSPBIND_OPT_EXCLUSIVE, &own, &mark);
+	KUNIT_EXPECT_FALSE(test, mark.reuse);
+	KUNIT_EXPECT_FALSE(test, mark.reuseport);
+	wspbind_linux_mark(WSPBIND_OPT_REUSEADDR, &none, &mark);
+	KUNIT_EXPECT_TRUE(test, mark.reuse);
+	KUNIT_EXPECT_TRUE(test, mark.reuseport);
+	wspbind_linux_mark(WSPBIND_OPT_NONE, &none, &mark);
+	KUNIT_EXPECT_FALSE(test, mark.reuse);
+	KUNIT_EXPECT_TRUE(test, mark.reuseport);
+	KUNIT_EXPECT_FALSE(test, wspbind_linux_shares(false, &own, &mark,
+						      false));
+}

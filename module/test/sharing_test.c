@@ -139,4 +139,39 @@ TEST(linux_rule)
 	EXPECT_FALSE(wspbind_linux_shares(false, &port, &tw_port, false));
 }
 
+/*
+ * The options a device socket carries: SO_REUSEPORT (one uid) unless
+ * exclusive, SO_REUSEADDR where Winsock's asks or the program set it,
+ * nothing at all on an exclusive socket.
+ */
+TEST(linux_mark)
+{
+	struct wspbind_linux_reuse none = { 0 }, reuse = { .reuse = true };
+	struct wspbind_linux_reuse both = { .reuse = true, .reuseport = true };
+	struct wspbind_linux_reuse mark;
+
+	wspbind_linux_mark(WSPBIND_OPT_NONE, &none, &mark);
+	EXPECT_FALSE(mark.reuse);
+	EXPECT_TRUE(mark.reuseport);
+	wspbind_linux_mark(WSPBIND_OPT_NONE, &reuse, &mark);
+	EXPECT_TRUE(mark.reuse);
+	EXPECT_TRUE(mark.reuseport);
+	wspbind_linux_mark(WSPBIND_OPT_REUSEADDR, &none, &mark);
+	EXPECT_TRUE(mark.reuse);
+	EXPECT_TRUE(mark.reuseport);
+	wspbind_linux_mark(WSPBIND_OPT_EXCLUSIVE, &both, &mark);
+	EXPECT_FALSE(mark.reuse);
+	EXPECT_FALSE(mark.reuseport);
+	EXPECT_FALSE(mark.listening);
+	EXPECT_FALSE(mark.timewait);
+	/* Another uid never shares with a socket so marked... */
+	wspbind_linux_mark(WSPBIND_OPT_NONE, &none, &mark);
+	EXPECT_FALSE(wspbind_linux_shares(true, &both, &mark, false));
+	EXPECT_FALSE(wspbind_linux_shares(false, &both, &mark, false));
+	/* ... nor anybody with an exclusive one. */
+	wspbind_linux_mark(WSPBIND_OPT_EXCLUSIVE, &none, &mark);
+	EXPECT_FALSE(wspbind_linux_shares(true, &both, &mark, true));
+	EXPECT_FALSE(wspbind_linux_shares(false, &both, &mark, true));
+}
+
 TEST_HARNESS_MAIN

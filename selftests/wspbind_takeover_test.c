@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A socket bound through /dev/wspbind must never be easier to take over
+ * than the same socket bound with bind(2). Each test plays the attacker: a
+ * process of another uid, with no access to the device, that binds (and
+ * listens) with plain bind(2) and Linux's SO_REUSEADDR / SO_REUSEPORT,
+ * before or after the Winsock socket. Its sockets are made by a child
+ * running as that uid (a socket's owner, which SO_REUSEPORT compares, is
+ * the uid that made it) and handed back over a Unix socket.
+ *
+ * Variants: TCP and UDP over IPv4 and IPv6, and a dual-stack [::] Winsock
+ * socket against an IPv4 attacker.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/wspbind.h>
+
+#include "kselftest_harness.h"
+#include "wspbind_util.h"
+
+#define ATTACKER	1000
+#define PORT		41000
+
+/* Run @fn as @uid in a child; a descriptor it makes comes back, or -1. */
+static int as_uid_fd(uid_t uid, int (*fn)(void *), void *arg)
+{
+	char data = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int sv[2], fd = -1, status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		goto out;
+	if (!pid) {
+		close(sv[0]);
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
+			_exit(1);
+		fd = fn(arg);
+		if (fd < 0)
+			_exit(2);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(fd));
+		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 3);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		goto out;
+	if (recvmsg(sv[0], &msg, 0) == 1) {
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+	}
+out:
+	close(sv[0]);
+	close(sv[1]);
+	return fd;
+}
+
+struct sock_spec {
+	int family;
+	int type;
+	bool reuseaddr;
+	bool reuseport;
+};
+
+static int make_socket(void *arg)
+{
+	const struct sock_spec *spec = arg;
+	int fd = socket(spec->family, spec->type | SOCK_CLOEXEC, 0);
+	int one = 1, zero = 0;
+
+	if (fd < 0)
+		return -1;
+	if ((spec->reuseaddr &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) ||
+	    (spec->reuseport &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
+	    (spec->family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The device, as the attacker would open it. */
+static int open_device(void *arg)
+{
+	return open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+}
+
+FIXTURE(takeover) {
+	int dev;
+	int winsock;		/* the Winsock program's socket */
+	int native;		/* the attacker's */
+};
+
+FIXTURE_VARIANT(takeover) {
+	int type;
+	int family;		/* the Winsock socket's */
+	const char *wild;	/* its wildcard */
+	const char *loopback;	/* its specific address under the wildcard */
+	int native_family;	/* the attacker's */
+	const char *specific;	/* the attacker's specific address */
+	const char *native_wild;
+};
+
+FIXTURE_VARIANT_ADD(takeover, tcp4) {
+	.type = SOCK_STREAM,
+	.family = AF_INET,
+	.wild = "0.0.0.0",
+	.loopback = "127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_VARIANT_ADD(takeover, udp4) {
+	.type = SOCK_DGRAM,
+	.family = AF_INET,
+	.wild = "0.0.0.0",
+	.loopback = "127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_VARIANT_ADD(takeover, tcp6) {
+	.type = SOCK_STREAM,
+	.family = AF_INET6,
+	.wild = "::",
+	.loopback = "::1",
+	.native_family = AF_INET6,
+	.specific = "::1",
+	.native_wild = "::",
+};
+
+FIXTURE_VARIANT_ADD(takeover, udp6) {
+	.type = SOCK_DGRAM,
+	.family = AF_INET6,
+	.wild = "::",
+	.loopback = "::1",
+	.native_family = AF_INET6,
+	.specific = "::1",
+	.native_wild = "::",
+};
+
+/* A dual-stack [::] Winsock socket; the attacker on IPv4. */
+FIXTURE_VARIANT_ADD(takeover, tcp_dual) {
+	.type = SOCK_STREAM,
+	.family = AF_INET6,
+	.wild = "::",
+	.loopback = "::ffff:127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_VARIANT_ADD(takeover, udp_dual) {
+	.type = SOCK_DGRAM,
+	.family = AF_INET6,
+	.wild = "::",
+	.loopback = "::ffff:127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_SETUP(takeover)
+{
+	int ret;
+
+	self->winsock = self->native = -1;
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	ret = util_enter_netns();
+	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(takeover)
+{
+	if (self->native >= 0)
+		close(self->native);
+	if (self->winsock >= 0)
+		close(self->winsock);
+	close(self->dev);
+}
+
+/* The Winsock side: a (dual-stack) socket in *@fd, WSPBind-bound. */
+static int winsock_bind(int dev, int *fd, int family, int type, __u32 flags,
+			const char *addr)
+{
+	struct sock_spec spec = { .family = family, .type = type };
+	struct sockaddr_storage ss;
+	int len;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = make_socket(&spec);
+	if (*fd < 0)
+		return -errno;
+	len = util_name(&ss, family, addr, PORT);
+	return util_wspbind_flags(dev, *fd, flags, &ss, len, NULL);
+}
+
+/* A socket in *@fd, made as @uid and bound with bind(2): errno, or 0. */
+static int native_bind_as(uid_t uid, int *fd, int family, int type,
+			  bool reuseaddr, bool reuseport, const char *addr)
+{
+	struct sock_spec spec = { family, type, reuseaddr, reuseport };
+	struct sockaddr_storage ss;
+	int len;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = uid ? as_uid_fd(uid, make_socket, &spec) : make_socket(&spec);
+	if (*fd < 0)
+		return -ECHILD;
+	len = util_name(&ss, family, addr, PORT);
+	return bind(*fd, (struct sockaddr *)&ss, len) ? errno : 0;
+}
+
+/* The attacker's: made as ATTACKER. */
+static int native_bind(int *fd, int family, int type, bool reuseaddr,
+		       bool reuseport, const char *addr)
+{
+	return native_bind_as(ATTACKER, fd, family, type, reuseaddr,
+			      reuseport, addr);
+}
+
+/* The same, for the fixtures' variants. */
+#define WINSOCK(flags, addr)						\
+	winsock_bind(self->dev, &self->winsock, variant->family,	\
+		     variant->type, flags, addr)
+#define NATIVE(reuseaddr, reuseport, addr)				\
+	native_bind(&self->native, variant->native_family,		\
+		    variant->type, reuseaddr, reuseport, addr)
+
+/* The attacker cannot use the device at all. */
+TEST_F(takeover, device_closed_to_other_uid)
+{
+	int fd = as_uid_fd(ATTACKER, open_device, NULL);
+
+	EXPECT_EQ(-1, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * SO_EXCLUSIVEADDRUSE: no one may bind a specific address under the
+ * wildcard, whatever Linux options they set.
+ */
+TEST_F(takeover, exclusive_refuses_reuseaddr)
+{
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_EXCLUSIVEADDRUSE, variant->wild));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, false, variant->specific));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->specific));
+	EXPECT_EQ(EADDRINUSE, NATIVE(false, true, variant->specific));
+}
+
+/* ... nor on the exclusive socket's very address. */
+TEST_F(takeover, exclusive_refuses_same_address)
+{
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_EXCLUSIVEADDRUSE, variant->wild));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->native_wild));
+}
+
+/*
+ * ... not even for the exclusive socket's own user, whom Linux's
+ * SO_REUSEPORT would let in beside a socket that carries it.
+ */
+TEST_F(takeover, exclusive_refuses_same_uid_reuseport)
+{
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_EXCLUSIVEADDRUSE, variant->wild));
+	EXPECT_EQ(EADDRINUSE, native_bind_as(0, &self->native,
+					     variant->native_family,
+					     variant->type, true, true,
+					     variant->native_wild));
+	EXPECT_EQ(EADDRINUSE, native_bind_as(0, &self->native,
+					     variant->native_family,
+					     variant->type, false, true,
+					     variant->specific));
+}
+
+/*
+ * A socket with neither option: as with bind(2), another uid's
+ * SO_REUSEADDR or SO_REUSEPORT gets nowhere near it.
+ */
+TEST_F(takeover, default_refuses_other_uid)
+{
+	ASSERT_EQ(0, WINSOCK(0, variant->wild));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, false, variant->specific));
+	EXPECT_EQ(EADDRINUSE, NATIVE(false, true, variant->specific));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->native_wild));
+}
+
+/*
+ * Winsock's SO_REUSEADDR offers the address to share, as Linux's does
+ * for bind(2); SO_REUSEPORT of another uid still may not join it.
+ */
+TEST_F(takeover, reuseaddr_refuses_other_uid_reuseport)
+{
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->wild));
+	EXPECT_EQ(EADDRINUSE, NATIVE(false, true, variant->specific));
+	EXPECT_EQ(EADDRINUSE, NATIVE(false, true, variant->native_wild));
+}
+
+/*
+ * The attacker first, then the Winsock socket: Linux's rule holds, as for
+ * bind(2). A Winsock socket without SO_REUSEADDR does not share; one with
+ * it shares as bind(2) with SO_REUSEADDR would.
+ */
+TEST_F(takeover, native_first_keeps_its_address)
+{
+	ASSERT_EQ(0, NATIVE(true, false, variant->native_wild));
+	EXPECT_EQ(WSPBIND_WSAEADDRINUSE, WINSOCK(0, variant->wild));
+	EXPECT_EQ(WSPBIND_WSAEADDRINUSE,
+		  WINSOCK(WSPBIND_BIND_EXCLUSIVEADDRUSE, variant->wild));
+	EXPECT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->wild));
+}
+
+/*
+ * A Winsock socket of another user binds a wildcard over a specific
+ * address that a Winsock socket with SO_REUSEADDR holds: Windows lets it,
+ * Linux's SO_REUSEPORT would not (the owners differ), so that bind skips
+ * Linux's check. The port must not then count as one every socket of
+ * which has SO_REUSEADDR: a third socket with SO_REUSEADDR is refused
+ * beside the wildcard one, which has none.
+ */
+TEST_F(takeover, forced_bind_leaves_linux_check_whole)
+{
+	struct sock_spec spec = {
+		.family = variant->family,
+		.type = variant->type,
+	};
+	struct sockaddr_storage ss;
+	int other, len, third = -1;
+
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->loopback));
+	other = as_uid_fd(ATTACKER, make_socket, &spec);
+	ASSERT_LE(0, other);
+	len = util_name(&ss, variant->family, variant->wild, PORT);
+	EXPECT_EQ(0, util_wspbind_flags(self->dev, other, 0, &ss, len, NULL));
+	EXPECT_EQ(EADDRINUSE, native_bind(&third, variant->family,
+					  variant->type, true, false,
+					  variant->wild));
+	if (third >= 0)
+		close(third);
+	close(other);
+}
+
+/*
+ * The race: a forced bind (as above) against another user's bind(2) of
+ * a specific address under its wildcard, over and over. Linux forbids the
+ * two at once (neither has SO_REUSEADDR), so at most one may succeed.
+ */
+struct race {
+	int dev, family, native_family, type;
+	const char *wild, *specific;
+	int holder, winsock, native;
+	int winsock_ok, native_ok;
+	pthread_barrier_t start;
+};
+
+static void *race_winsock(void *arg)
+{
+	struct race *r = arg;
+	struct sockaddr_storage ss;
+	int len = util_name(&ss, r->family, r->wild, PORT);
+
+	pthread_barrier_wait(&r->start);
+	r->winsock_ok = !util_wspbind_flags(r->dev, r->winsock, 0, &ss, len,
+					    NULL);
+	return NULL;
+}
+
+static void *race_native(void *arg)
+{
+	struct race *r = arg;
+	struct sockaddr_storage ss;
+	int len = util_name(&ss, r->native_family, r->specific, PORT);
+
+	pthread_barrier_wait(&r->start);
+	r->native_ok = !bind(r->native, (struct sockaddr *)&ss, len);
+	return NULL;
+}
+
+TEST_F(takeover, forced_bind_races_native_bind)
+{
+	struct sock_spec mine = {
+		.family = variant->family,
+		.type = variant->type,
+	};
+	struct sock_spec theirs = {
+		.family = variant->native_family,
+		.type = variant->type,
+	};
+	struct race r = {
+		.dev = self->dev,
+		.family = variant->family,
+		.native_family = variant->native_family,
+		.type = variant->type,
+		.wild = variant->wild,
+		.specific = variant->specific,
+	};
+	int i, both = 0, winsock_won = 0, native_won = 0;
+	pthread_t t[2];
+
+	/* The holder that makes the Winsock bind a forced one. */
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR,
+			     variant->family == AF_INET ? "127.0.0.2" :
+			     "::ffff:127.0.0.2"));
+	ASSERT_EQ(0, pthread_barrier_init(&r.start, NULL, 2));
+	for (i = 0; i < 200; i++) {
+		r.winsock = as_uid_fd(ATTACKER, make_socket, &mine);
+		r.native = as_uid_fd(ATTACKER + 1, make_socket, &theirs);
+		ASSERT_LE(0, r.winsock);
+		ASSERT_LE(0, r.native);
+		ASSERT_EQ(0, pthread_create(&t[0], NULL, race_winsock, &r));
+		ASSERT_EQ(0, pthread_create(&t[1], NULL, race_native, &r));
+		pthread_join(t[0], NULL);
+		pthread_join(t[1], NULL);
+		both += r.winsock_ok && r.native_ok;
+		winsock_won += r.winsock_ok && !r.native_ok;
+		native_won += r.native_ok && !r.winsock_ok;
+		close(r.winsock);
+		close(r.native);
+	}
+	pthread_barrier_destroy(&r.start);
+	EXPECT_EQ(0, both);
+	TH_LOG("%d rounds: Winsock first %d, native first %d", i,
+	       winsock_won, native_won);
+}
+
+/* TCP's listen(), which goes through Linux's check once more. */
+FIXTURE(listen_takeover) {
+	int dev;
+	int winsock;
+	int native;
+};
+
+FIXTURE_VARIANT(listen_takeover) {
+	int type;
+	int family;
+	const char *loopback;
+	int native_family;
+	const char *specific;
+	const char *native_wild;
+};
+
+FIXTURE_VARIANT_ADD(listen_takeover, tcp4) {
+	.type = SOCK_STREAM,
+	.family = AF_INET,
+	.loopback = "127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_VARIANT_ADD(listen_takeover, tcp6) {
+	.type = SOCK_STREAM,
+	.family = AF_INET6,
+	.loopback = "::1",
+	.native_family = AF_INET6,
+	.specific = "::1",
+	.native_wild = "::",
+};
+
+FIXTURE_VARIANT_ADD(listen_takeover, tcp_dual) {
+	.type = SOCK_STREAM,
+	.family = AF_INET6,
+	.loopback = "::ffff:127.0.0.1",
+	.native_family = AF_INET,
+	.specific = "127.0.0.1",
+	.native_wild = "0.0.0.0",
+};
+
+FIXTURE_SETUP(listen_takeover)
+{
+	int ret;
+
+	self->winsock = self->native = -1;
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	ret = util_enter_netns();
+	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(listen_takeover)
+{
+	if (self->native >= 0)
+		close(self->native);
+	if (self->winsock >= 0)
+		close(self->winsock);
+	close(self->dev);
+}
+
+/*
+ * TCP: a Winsock socket with SO_REUSEADDR on a specific address; another
+ * uid binds the wildcard with SO_REUSEADDR (Linux lets two such sockets
+ * be bound) and listens. The Winsock socket's listen() must then fail, as
+ * bind(2)'s would, and leave the connections to the other's listener.
+ */
+TEST_F(listen_takeover, listen_over_native_listener)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	int c, len;
+
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->loopback));
+	ASSERT_EQ(0, NATIVE(true, false, variant->native_wild));
+	ASSERT_EQ(0, listen(self->native, 8));
+	EXPECT_EQ(-1, listen(self->winsock, 8));
+	EXPECT_EQ(EADDRINUSE, errno);
+
+	c = socket(variant->native_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, c);
+	len = util_name(&ss, variant->native_family, variant->specific, PORT);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&ss, len));
+	pfd.fd = self->native;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, 2000));
+	close(c);
+}
+
+/* The other order: the Winsock socket listens first; the wildcard fails. */
+TEST_F(listen_takeover, native_bind_under_winsock_listener)
+{
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->loopback));
+	ASSERT_EQ(0, listen(self->winsock, 8));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, false, variant->native_wild));
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->native_wild));
+}
+
+#include "wspbind_main.h"
