@@ -10,6 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -464,6 +469,78 @@ TEST(sockopt_bad_arguments)
 	close(fds[1]);
 	munmap(none, ps);
 	close(s);
+}
+
+/*
+ * Under a seccomp filter that refuses process_vm_readv() and
+ * process_vm_writev() (as container runtimes' profiles do), a bad pointer
+ * is still WSAEFAULT, not a crash: the library copies through a pipe.
+ */
+static int refuse_cross_memory_attach(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_process_vm_readv,
+			 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_process_vm_writev,
+			 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(f) / sizeof(f[0]),
+		.filter = f,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+TEST(bad_pointer_under_seccomp)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char *none = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	int status, s;
+	pid_t pid;
+
+	ASSERT_TRUE(none != MAP_FAILED);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int on = 1, len = sizeof(on), err = 0, got = 0;
+		struct iovec a = { .iov_base = &on, .iov_len = 1 };
+
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		if (s < 0 || refuse_cross_memory_attach())
+			_exit(10);
+		if (process_vm_readv(getpid(), &a, 1, &a, 1, 0) != -1 ||
+		    errno != EPERM)
+			_exit(11);	/* the filter is not in force */
+		if (WSPSetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR, none,
+				  sizeof(on), &err) != SOCKET_ERROR ||
+		    err != WSAEFAULT)
+			_exit(12);
+		err = 0;
+		if (WSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR, none,
+				  &len, &err) != SOCKET_ERROR ||
+		    err != WSAEFAULT)
+			_exit(13);
+		/* and good pointers still work through the pipe */
+		if (WSPSetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+				  (char *)&on, sizeof(on), &err) ||
+		    WSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_REUSEADDR,
+				  (char *)&got, &len, &err) || got != 1)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("killed by signal %d",
+					      WTERMSIG(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	munmap(none, ps);
 }
 
 /* The option is the socket's: a dup sees it, a new socket does not. */
