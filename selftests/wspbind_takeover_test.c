@@ -20,7 +20,10 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -208,7 +211,8 @@ FIXTURE_TEARDOWN(takeover)
 		close(self->native);
 	if (self->winsock >= 0)
 		close(self->winsock);
-	close(self->dev);
+	if (self->dev >= 0)
+		close(self->dev);
 }
 
 /* The Winsock side: a (dual-stack) socket in *@fd, WSPBind-bound. */
@@ -555,6 +559,74 @@ TEST_F(listen_takeover, native_bind_under_winsock_listener)
 	ASSERT_EQ(0, listen(self->winsock, 8));
 	EXPECT_EQ(EADDRINUSE, NATIVE(true, false, variant->native_wild));
 	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->native_wild));
+}
+
+/*
+ * The module unloaded and loaded again under a live exclusive socket: the
+ * registry forgets it, but the options it carries do not change, so
+ * Linux's check still refuses the attacker, and the new registry sees the
+ * socket as one bound with bind(2). Runs in scripts/vm-run's guest, where
+ * the module is /lib/modules/wspbind.ko (WSPBIND_KO names another);
+ * last, as it takes the device away for a moment.
+ */
+static int module_param(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/wspbind/parameters/%s",
+		 name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+TEST_F(takeover, survives_module_reload)
+{
+	const char *ko = getenv("WSPBIND_KO") ?: "/lib/modules/wspbind.ko";
+	char group[16], nnp[4], params[64];
+	int fd, port = 0, again = -1;
+
+	if (access(ko, R_OK))
+		SKIP(return, "no module file %s to load again", ko);
+	ASSERT_EQ(0, module_param("group", group, sizeof(group)));
+	ASSERT_EQ(0, module_param("allow_no_new_privs", nnp, sizeof(nnp)));
+	snprintf(params, sizeof(params), "group=%s allow_no_new_privs=%s",
+		 group, nnp);
+
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_EXCLUSIVEADDRUSE, variant->wild));
+	close(self->dev);
+	self->dev = -1;
+	ASSERT_EQ(0, syscall(__NR_delete_module, "wspbind", O_NONBLOCK))
+		TH_LOG("rmmod: %s", strerror(errno));
+
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->specific));
+	port = util_sock_port(self->winsock);
+	EXPECT_EQ(PORT, port);
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, syscall(__NR_finit_module, fd, params, 0))
+		TH_LOG("insmod %s %s: %s", ko, params, strerror(errno));
+	close(fd);
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+
+	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->specific));
+	EXPECT_EQ(WSPBIND_WSAEADDRINUSE,
+		  winsock_bind(self->dev, &again, variant->native_family,
+			       variant->type, WSPBIND_BIND_REUSEADDR,
+			       variant->specific));
+	if (again >= 0)
+		close(again);
 }
 
 #include "wspbind_main.h"
