@@ -108,17 +108,19 @@ static void wspbind_claim_reuse(struct sock *sk,
 /*
  * Undo the bind kernel_bind() just made, leaving the socket as a failed
  * inet_bind() leaves it: no port, no address, the locks a bind sets
- * cleared, IPV6_V6ONLY as it was.
+ * cleared, IPV6_V6ONLY as it was. Another thread of the program may have
+ * made it listen, or connect, since: that is undone first. The caller
+ * holds the socket's lock.
  */
-static void wspbind_unbind(struct sock *sk, bool v6only)
+static void wspbind_unbind_locked(struct sock *sk, bool v6only)
 {
-	lock_sock(sk);
+	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_state != TCP_CLOSE)
+		sk->sk_prot->disconnect(sk, 0);
 	wspbind_put_port(sk);
 	inet_sk(sk)->inet_sport = 0;
 	sk->sk_userlocks &= ~(SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
 	inet_reset_saddr(sk);
 	sk->sk_ipv6only = v6only;
-	release_sock(sk);
 }
 
 /*
@@ -295,10 +297,15 @@ static void wspbind_claim_addr(const struct sock *sk,
 }
 
 /*
- * An explicit port: decide by Windows's rules with the port locked, bind
- * with the options the decision asks for, look again if the bind skipped
- * Linux's check, and file the socket before the lock drops, so the next
- * bind of the port sees it.
+ * An explicit port. A first look at the port answers early and says how
+ * to bind; the bind runs with no lock of the module's held, so that the
+ * port's lock is never held while the caller's own socket lock is waited
+ * for. Then, the socket locked (so nothing of the program's can listen()
+ * on it meanwhile) and the port locked, the options go back to the mark,
+ * the registry looks again and decides: another claim or a bind(2) that
+ * came in between and that the rules forbid beside this one undoes this
+ * bind; otherwise the socket is filed before the lock drops, so the next
+ * look at the port sees it.
  */
 static int wspbind_bind_shared(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
@@ -311,7 +318,12 @@ static int wspbind_bind_shared(struct socket *sock,
 		.reuse = sk->sk_reuse,
 		.reuseport = sk->sk_reuseport,
 	};
-	struct wspbind_claim claim = { .sk = sk, .opt = opt };
+	struct wspbind_claim claim = {
+		.sk = sk,
+		.opt = opt,
+		.first_look = true,
+	};
+	const struct wspbind_linux_reuse *mark = &claim.linux_reuse;
 	enum wspbind_share share;
 	struct wspbind_port p;
 	int err;
@@ -322,41 +334,50 @@ static int wspbind_bind_shared(struct socket *sock,
 	if (err)
 		return err;
 	share = wspbind_port_decide(&p, &claim);
+	wspbind_port_unlock(&p);
 	if (share != WSPBIND_SHARE_OK) {
 		*wsa = wspbind_bind_refuses_first(sk, addr, port);
 		if (!*wsa)
 			*wsa = wspbind_share_wsa(share);
-		goto out_unlock;
+		return 0;
 	}
 
 	wspbind_claim_reuse(sk, &claim);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
-	if (err) {
-		wspbind_set_reuse(sk, own.reuse, own.reuseport);
-		goto out_unlock;
-	}
-	if (claim.force) {
-		wspbind_set_reuse(sk, claim.linux_reuse.reuse,
-				  claim.linux_reuse.reuseport);
-		if (sk->sk_protocol == IPPROTO_TCP)
-			wspbind_tcp_fastreuse_off(sk);
-		claim.recheck = true;
-		if (wspbind_port_decide(&p, &claim) != WSPBIND_SHARE_OK) {
-			wspbind_unbind(sk, claim.addr.v6only);
-			wspbind_set_reuse(sk, own.reuse, own.reuseport);
-			*wsa = WSPBIND_WSAEADDRINUSE;
-			goto out_unlock;
-		}
-	}
-	wspbind_port_register(&p, entry, sock, opt);
-	wspbind_port_unlock(&p);
-	wspbind_join_twins(&claim);
-	return 0;
 
-out_unlock:
+	lock_sock(sk);
+	sk->sk_reuse = err ? own.reuse : mark->reuse;
+	sk->sk_reuseport = err ? own.reuseport : mark->reuseport;
+	if (err)
+		goto out_release;
+	if (claim.force && sk->sk_protocol == IPPROTO_TCP)
+		wspbind_tcp_fastreuse_off(sk);
+
+	claim.first_look = false;
+	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	if (err) {
+		wspbind_unbind_locked(sk, claim.addr.v6only);
+		goto out_release;
+	}
+	share = wspbind_port_decide(&p, &claim);
+	if (share == WSPBIND_SHARE_OK) {
+		wspbind_port_register(&p, entry, sock, opt);
+	} else {
+		wspbind_unbind_locked(sk, claim.addr.v6only);
+		sk->sk_reuse = own.reuse;
+		sk->sk_reuseport = own.reuseport;
+		*wsa = wspbind_share_wsa(share);
+	}
 	wspbind_port_unlock(&p);
+	release_sock(sk);
+	if (share == WSPBIND_SHARE_OK)
+		wspbind_join_twins(&claim);
 	while (claim.nr_twins)
 		sock_put(claim.twins[--claim.nr_twins]);
+	return 0;
+
+out_release:
+	release_sock(sk);
 	return err;
 }
 
@@ -367,6 +388,7 @@ struct wspbind_search {
 	int addrlen;
 	struct wspbind_entry *entry;	/* filed for the port bound */
 	enum wspbind_opt opt;
+	bool v6only;			/* IPV6_V6ONLY before the search */
 	int may_bind_privileged;	/* -1 until asked */
 	u32 tried;			/* candidates looked at: its length */
 };
@@ -406,15 +428,26 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 		   !wspbind_port_held(sk, candidate)) {
 		struct wspbind_port p;
 
-		/* Bound and filed under the port's lock, as one step. */
+		/*
+		 * Bound with no options, so Linux refuses it beside any
+		 * holder of the address; then filed, under the port's lock.
+		 * Until then a look at the port sees a socket bound with
+		 * bind(2) with no options, which refuses as much.
+		 */
 		*wspbind_name_port(s->addr) = htons(candidate);
-		err = wspbind_port_lock(&p, net, sk->sk_protocol, candidate);
-		if (err)
-			return err;
 		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
-		if (!err)
+		if (!err) {
+			err = wspbind_port_lock(&p, net, sk->sk_protocol,
+						candidate);
+			if (err) {
+				lock_sock(sk);
+				wspbind_unbind_locked(sk, s->v6only);
+				release_sock(sk);
+				return err;
+			}
 			wspbind_port_register(&p, s->entry, s->sock, s->opt);
-		wspbind_port_unlock(&p);
+			wspbind_port_unlock(&p);
+		}
 		if (err != -EADDRINUSE)
 			return err;
 	}
@@ -449,6 +482,7 @@ static int wspbind_bind_any_port(struct socket *sock,
 		.addrlen = addrlen,
 		.entry = entry,
 		.opt = opt,
+		.v6only = sock->sk->sk_ipv6only,
 		.may_bind_privileged = -1,
 	};
 	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);

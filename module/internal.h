@@ -64,13 +64,14 @@ struct wspbind_claim {
 	/* The options it carries once bound: wspbind_linux_mark()'s. */
 	struct wspbind_linux_reuse linux_reuse;
 	/*
-	 * Set by wspbind_port_decide(): Windows lets the claim share with a
-	 * device socket that Linux's check, with those options, would refuse
-	 * it beside; the claim's own bind must then skip that check.
+	 * A look before the bind: it answers early, and learns whether the
+	 * bind must skip Linux's check (@force: Windows lets the claim share
+	 * with a device socket that Linux's check, on the options both
+	 * carry, would refuse it beside). The look after the bind, with the
+	 * port locked, is the one that decides, and finds the twins.
 	 */
+	bool first_look;
 	bool force;
-	/* A second look, after such a bind: only sockets bound since count. */
-	bool recheck;
 	/*
 	 * Filled in by wspbind_port_decide() for a TCP SO_REUSEADDR claim:
 	 * live SO_REUSEADDR sockets of the same uid on the very same

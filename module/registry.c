@@ -98,7 +98,8 @@ static bool wspbind_entry_of_port(const struct wspbind_entry *e,
  * @port: the port, in host byte order
  *
  * May sleep; a fatal signal ends the wait. Nothing that holds a bucket's
- * lock waits for a socket's lock, so the wait is as long as one decision.
+ * lock waits for a socket's lock (a bind takes its own socket's lock
+ * first), so the wait is as long as one decision.
  *
  * Return: 0, or -EINTR (the port is not taken).
  */
@@ -236,7 +237,7 @@ static void wspbind_look_entry(struct wspbind_look *look, struct sock *h,
 	bool same_user;
 
 	how = wspbind_addr_overlap(&e->addr, &claim->addr);
-	if (how == WSPBIND_DISJOINT || claim->recheck)
+	if (how == WSPBIND_DISJOINT)
 		return;
 	same_user = wspbind_look_same_user(look, h);
 	share = wspbind_share_decide(e->opt, &e->addr, claim->opt,
@@ -244,8 +245,11 @@ static void wspbind_look_entry(struct wspbind_look *look, struct sock *h,
 	look->share = wspbind_share_worse(look->share, share);
 	if (share != WSPBIND_SHARE_OK)
 		return;
-	if (same_user)
-		wspbind_look_twin(look, h, e->opt, how);
+	if (!claim->first_look) {
+		if (same_user)
+			wspbind_look_twin(look, h, e->opt, how);
+		return;
+	}
 	wspbind_holder_reuse(h, &theirs);
 	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
 				  &claim->linux_reuse, &theirs, same_user))
@@ -341,10 +345,11 @@ static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
  * Linux's own rule on the options it carries. The claim learns whether
  * its bind must skip Linux's check (&wspbind_claim.force).
  *
- * A TCP SO_REUSEADDR claim also learns its twins (see &struct
- * wspbind_claim), which the caller must sock_put(). A second look after
- * the bind (&wspbind_claim.recheck) learns neither, and refuses only for
- * a socket Linux would have kept the claim from.
+ * A first look (&wspbind_claim.first_look) also learns whether the bind
+ * must skip Linux's check; the look after the bind, with the claim's
+ * socket bound and locked, is the one that decides, and a TCP
+ * SO_REUSEADDR claim learns its twins there (see &struct wspbind_claim),
+ * which the caller must sock_put().
  *
  * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED.
  */
@@ -432,9 +437,9 @@ static void wspbind_sweep(struct work_struct *work)
 	WRITE_ONCE(wspbind_sweep_gen, gen);
 	for (i = 0; i < ARRAY_SIZE(wspbind_registry); i++) {
 		b = &wspbind_registry[i];
-		if (hlist_empty(&b->head))
+		/* A bucket busy with a bind is looked at next time. */
+		if (hlist_empty(&b->head) || !mutex_trylock(&b->lock))
 			continue;
-		mutex_lock(&b->lock);
 again:
 		hlist_for_each_entry(e, &b->head, node) {
 			if (e->sweep == gen)

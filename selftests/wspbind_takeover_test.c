@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -27,7 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/userfaultfd.h>
 #include <linux/wspbind.h>
+#include <netinet/in.h>
 
 #include "kselftest_harness.h"
 #include "wspbind_util.h"
@@ -559,6 +562,135 @@ TEST_F(listen_takeover, native_bind_under_winsock_listener)
 	ASSERT_EQ(0, listen(self->winsock, 8));
 	EXPECT_EQ(EADDRINUSE, NATIVE(true, false, variant->native_wild));
 	EXPECT_EQ(EADDRINUSE, NATIVE(true, true, variant->native_wild));
+}
+
+/*
+ * A device user keeps its own socket's lock: a thread stuck in
+ * setsockopt(IP_OPTIONS), which copies the options with the socket
+ * locked (after a first, unlocked copy of an int), from a page whose
+ * fault a userfaultfd does not serve: the options start 4 bytes before
+ * the end of an ordinary page and run on into that one. Its WSPBind
+ * of that socket waits for the lock. Another caller's WSPBind of the same
+ * port must not wait with it: the module holds no lock of its own while a
+ * bind waits for a socket's.
+ */
+FIXTURE(stuck) {
+	int dev;
+	int uffd;
+	char *page;
+	int fd[2];
+};
+
+FIXTURE_VARIANT(stuck) {
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(stuck, tcp4) {
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(stuck, udp4) {
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_SETUP(stuck)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	long ps = sysconf(_SC_PAGESIZE);
+	struct uffdio_register reg = {
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	int ret;
+
+	self->fd[0] = self->fd[1] = -1;
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	ret = util_enter_netns();
+	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	ASSERT_LE(0, self->uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
+	self->page = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->page != MAP_FAILED);
+	memset(self->page, 0, ps);
+	reg.range.start = (uintptr_t)self->page + ps;
+	reg.range.len = ps;
+	self->page += ps - 4;
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+}
+
+FIXTURE_TEARDOWN(stuck)
+{
+	if (self->uffd >= 0)
+		close(self->uffd);
+	if (self->fd[0] >= 0)
+		close(self->fd[0]);
+	if (self->fd[1] >= 0)
+		close(self->fd[1]);
+	close(self->dev);
+}
+
+struct stuck_call {
+	int dev, fd;
+	const char *page;
+	int answer;
+	double took;
+};
+
+static void *stuck_setsockopt(void *arg)
+{
+	struct stuck_call *c = arg;
+
+	setsockopt(c->fd, IPPROTO_IP, IP_OPTIONS, c->page, 8);
+	return NULL;
+}
+
+static void *timed_wspbind(void *arg)
+{
+	struct stuck_call *c = arg;
+	struct sockaddr_storage ss;
+	int len = util_name(&ss, AF_INET, "127.0.0.1", PORT);
+	double t0 = util_now();
+
+	c->answer = util_wspbind_flags(c->dev, c->fd, 0, &ss, len, NULL);
+	c->took = util_now() - t0;
+	return NULL;
+}
+
+TEST_F(stuck, other_callers_of_the_port_go_on)
+{
+	struct stuck_call lock = { .page = self->page };
+	struct stuck_call mine = { .dev = self->dev, .answer = -1 };
+	struct stuck_call theirs = { .dev = self->dev, .answer = -1 };
+	struct pollfd pfd = { .fd = self->uffd, .events = POLLIN };
+	pthread_t t[3];
+
+	self->fd[0] = socket(AF_INET, variant->type | SOCK_CLOEXEC, 0);
+	self->fd[1] = socket(AF_INET, variant->type | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, self->fd[0]);
+	ASSERT_LE(0, self->fd[1]);
+	lock.fd = mine.fd = self->fd[0];
+	theirs.fd = self->fd[1];
+
+	ASSERT_EQ(0, pthread_create(&t[0], NULL, stuck_setsockopt, &lock));
+	/* The fault is pending: that thread holds the socket's lock. */
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(0, pthread_create(&t[1], NULL, timed_wspbind, &mine));
+	usleep(300000);
+	ASSERT_EQ(0, pthread_create(&t[2], NULL, timed_wspbind, &theirs));
+	pthread_join(t[2], NULL);
+	EXPECT_EQ(0, theirs.answer);
+	EXPECT_GT(1.0, theirs.took);
+	TH_LOG("the other caller's WSPBind took %.3f s", theirs.took);
+
+	/* Let the stuck thread go: the fault now finds an empty page. */
+	close(self->uffd);
+	self->uffd = -1;
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	/* Then the first bind finds the port taken. */
+	EXPECT_EQ(WSPBIND_WSAEADDRINUSE, mine.answer);
 }
 
 /*
