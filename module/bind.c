@@ -107,16 +107,18 @@ static void wspbind_claim_reuse(struct sock *sk,
 
 /*
  * Undo the bind kernel_bind() just made, leaving the socket as a failed
- * inet_bind() leaves it: no port, no address, the locks a bind sets
- * cleared, IPV6_V6ONLY as it was. Another thread of the program may have
- * made it listen, or connect, since: that is undone first. The caller
- * holds the socket's lock.
+ * inet_bind() leaves it: no port (the protocol's put_port, which
+ * inet_bind() calls itself when a BPF program refuses a bind it made:
+ * inet_put_port() for TCP, udp_lib_unhash() for UDP), no address, the
+ * locks a bind sets cleared, IPV6_V6ONLY as it was. Another thread of the
+ * program may have made it listen, or connect, since: that is undone
+ * first. The caller holds the socket's lock.
  */
 static void wspbind_unbind_locked(struct sock *sk, bool v6only)
 {
 	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_state != TCP_CLOSE)
 		sk->sk_prot->disconnect(sk, 0);
-	wspbind_put_port(sk);
+	sk->sk_prot->put_port(sk);
 	inet_sk(sk)->inet_sport = 0;
 	sk->sk_userlocks &= ~(SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
 	inet_reset_saddr(sk);

@@ -73,19 +73,6 @@ static inline struct inet_hashinfo *wspbind_tcp_hashinfo_net(struct net *net)
 }
 
 /*
- * Give back the port a bind just took: TCP's bind hash entry, or UDP's
- * place in its hashes (udp_lib_unhash(), the protocol's unhash). Both
- * clear inet_num. The caller holds the socket's lock.
- */
-static inline void wspbind_put_port(struct sock *sk)
-{
-	if (sk->sk_protocol == IPPROTO_TCP)
-		inet_put_port(sk);
-	else
-		sk->sk_prot->unhash(sk);
-}
-
-/*
  * TCP keeps, per port, whether every socket bound to it has SO_REUSEADDR
  * (fastreuse) or SO_REUSEPORT of one uid (fastreuseport), so that a bind
  * with the same may skip the check; inet_csk_get_port() sets them from
