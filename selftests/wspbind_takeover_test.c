@@ -120,102 +120,81 @@ static int open_device(void *arg)
 	return open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 }
 
-FIXTURE(takeover) {
-	int dev;
-	int winsock;		/* the Winsock program's socket */
-	int native;		/* the attacker's */
-};
+/*
+ * The addresses of a variant: the Winsock socket's family, its wildcard
+ * and its specific address; the attacker's family, specific address and
+ * wildcard. A dual-stack [::] Winsock socket meets an IPv4 attacker.
+ */
+#define ON_IP4	.family = AF_INET, .wild = "0.0.0.0",			\
+		.loopback = "127.0.0.1", .native_family = AF_INET,	\
+		.specific = "127.0.0.1", .native_wild = "0.0.0.0"
+#define ON_IP6	.family = AF_INET6, .wild = "::", .loopback = "::1",	\
+		.native_family = AF_INET6, .specific = "::1",		\
+		.native_wild = "::"
+#define ON_DUAL	.family = AF_INET6, .wild = "::",			\
+		.loopback = "::ffff:127.0.0.1", .native_family = AF_INET, \
+		.specific = "127.0.0.1", .native_wild = "0.0.0.0"
 
-FIXTURE_VARIANT(takeover) {
-	int type;
-	int family;		/* the Winsock socket's */
-	const char *wild;	/* its wildcard */
-	const char *loopback;	/* its specific address under the wildcard */
-	int native_family;	/* the attacker's */
-	const char *specific;	/* the attacker's specific address */
-	const char *native_wild;
-};
+/* Both fixtures: the device, the Winsock socket, the attacker's socket. */
+#define SIDES			\
+	int dev;		\
+	int winsock;		\
+	int native
 
-FIXTURE_VARIANT_ADD(takeover, tcp4) {
-	.type = SOCK_STREAM,
-	.family = AF_INET,
-	.wild = "0.0.0.0",
-	.loopback = "127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
-};
+#define SIDES_VARIANT			\
+	int type;			\
+	int family;			\
+	const char *wild;		\
+	const char *loopback;		\
+	int native_family;		\
+	const char *specific;		\
+	const char *native_wild
 
-FIXTURE_VARIANT_ADD(takeover, udp4) {
-	.type = SOCK_DGRAM,
-	.family = AF_INET,
-	.wild = "0.0.0.0",
-	.loopback = "127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
-};
-
-FIXTURE_VARIANT_ADD(takeover, tcp6) {
-	.type = SOCK_STREAM,
-	.family = AF_INET6,
-	.wild = "::",
-	.loopback = "::1",
-	.native_family = AF_INET6,
-	.specific = "::1",
-	.native_wild = "::",
-};
-
-FIXTURE_VARIANT_ADD(takeover, udp6) {
-	.type = SOCK_DGRAM,
-	.family = AF_INET6,
-	.wild = "::",
-	.loopback = "::1",
-	.native_family = AF_INET6,
-	.specific = "::1",
-	.native_wild = "::",
-};
-
-/* A dual-stack [::] Winsock socket; the attacker on IPv4. */
-FIXTURE_VARIANT_ADD(takeover, tcp_dual) {
-	.type = SOCK_STREAM,
-	.family = AF_INET6,
-	.wild = "::",
-	.loopback = "::ffff:127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
-};
-
-FIXTURE_VARIANT_ADD(takeover, udp_dual) {
-	.type = SOCK_DGRAM,
-	.family = AF_INET6,
-	.wild = "::",
-	.loopback = "::ffff:127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
-};
-
-FIXTURE_SETUP(takeover)
+static void sides_setup(struct __test_metadata *_metadata, int *dev,
+			int *winsock, int *native)
 {
 	int ret;
 
-	self->winsock = self->native = -1;
-	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->dev);
+	*winsock = *native = -1;
+	*dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, *dev);
 	ret = util_enter_netns();
 	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
 }
 
+static void sides_teardown(int dev, int winsock, int native)
+{
+	if (native >= 0)
+		close(native);
+	if (winsock >= 0)
+		close(winsock);
+	if (dev >= 0)
+		close(dev);
+}
+
+FIXTURE(takeover) {
+	SIDES;
+};
+
+FIXTURE_VARIANT(takeover) {
+	SIDES_VARIANT;
+};
+
+FIXTURE_VARIANT_ADD(takeover, tcp4) { .type = SOCK_STREAM, ON_IP4 };
+FIXTURE_VARIANT_ADD(takeover, udp4) { .type = SOCK_DGRAM, ON_IP4 };
+FIXTURE_VARIANT_ADD(takeover, tcp6) { .type = SOCK_STREAM, ON_IP6 };
+FIXTURE_VARIANT_ADD(takeover, udp6) { .type = SOCK_DGRAM, ON_IP6 };
+FIXTURE_VARIANT_ADD(takeover, tcp_dual) { .type = SOCK_STREAM, ON_DUAL };
+FIXTURE_VARIANT_ADD(takeover, udp_dual) { .type = SOCK_DGRAM, ON_DUAL };
+
+FIXTURE_SETUP(takeover)
+{
+	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
+}
+
 FIXTURE_TEARDOWN(takeover)
 {
-	if (self->native >= 0)
-		close(self->native);
-	if (self->winsock >= 0)
-		close(self->winsock);
-	if (self->dev >= 0)
-		close(self->dev);
+	sides_teardown(self->dev, self->winsock, self->native);
 }
 
 /* The Winsock side: a (dual-stack) socket in *@fd, WSPBind-bound. */
@@ -466,65 +445,27 @@ TEST_F(takeover, forced_bind_races_native_bind)
 
 /* TCP's listen(), which goes through Linux's check once more. */
 FIXTURE(listen_takeover) {
-	int dev;
-	int winsock;
-	int native;
+	SIDES;
 };
 
 FIXTURE_VARIANT(listen_takeover) {
-	int type;
-	int family;
-	const char *loopback;
-	int native_family;
-	const char *specific;
-	const char *native_wild;
+	SIDES_VARIANT;
 };
 
-FIXTURE_VARIANT_ADD(listen_takeover, tcp4) {
-	.type = SOCK_STREAM,
-	.family = AF_INET,
-	.loopback = "127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
-};
-
-FIXTURE_VARIANT_ADD(listen_takeover, tcp6) {
-	.type = SOCK_STREAM,
-	.family = AF_INET6,
-	.loopback = "::1",
-	.native_family = AF_INET6,
-	.specific = "::1",
-	.native_wild = "::",
-};
-
+FIXTURE_VARIANT_ADD(listen_takeover, tcp4) { .type = SOCK_STREAM, ON_IP4 };
+FIXTURE_VARIANT_ADD(listen_takeover, tcp6) { .type = SOCK_STREAM, ON_IP6 };
 FIXTURE_VARIANT_ADD(listen_takeover, tcp_dual) {
-	.type = SOCK_STREAM,
-	.family = AF_INET6,
-	.loopback = "::ffff:127.0.0.1",
-	.native_family = AF_INET,
-	.specific = "127.0.0.1",
-	.native_wild = "0.0.0.0",
+	.type = SOCK_STREAM, ON_DUAL
 };
 
 FIXTURE_SETUP(listen_takeover)
 {
-	int ret;
-
-	self->winsock = self->native = -1;
-	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->dev);
-	ret = util_enter_netns();
-	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
 }
 
 FIXTURE_TEARDOWN(listen_takeover)
 {
-	if (self->native >= 0)
-		close(self->native);
-	if (self->winsock >= 0)
-		close(self->winsock);
-	close(self->dev);
+	sides_teardown(self->dev, self->winsock, self->native);
 }
 
 /*
@@ -607,7 +548,8 @@ FIXTURE_SETUP(stuck)
 	ASSERT_LE(0, self->dev);
 	ret = util_enter_netns();
 	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
-	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	/* Without O_NONBLOCK, poll() on it answers POLLERR at once. */
+	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	ASSERT_LE(0, self->uffd) TH_LOG("userfaultfd: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
 	self->page = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
@@ -676,6 +618,7 @@ TEST_F(stuck, other_callers_of_the_port_go_on)
 	ASSERT_EQ(0, pthread_create(&t[0], NULL, stuck_setsockopt, &lock));
 	/* The fault is pending: that thread holds the socket's lock. */
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(POLLIN, pfd.revents);
 	ASSERT_EQ(0, pthread_create(&t[1], NULL, timed_wspbind, &mine));
 	usleep(300000);
 	ASSERT_EQ(0, pthread_create(&t[2], NULL, timed_wspbind, &theirs));
