@@ -303,11 +303,13 @@ static void wspbind_claim_addr(const struct sock *sk,
  * to bind; the bind runs with no lock of the module's held, so that the
  * port's lock is never held while the caller's own socket lock is waited
  * for. Then, the socket locked (so nothing of the program's can listen()
- * on it meanwhile) and the port locked, the options go back to the mark,
- * the registry looks again and decides: another claim or a bind(2) that
- * came in between and that the rules forbid beside this one undoes this
- * bind; otherwise the socket is filed before the lock drops, so the next
- * look at the port sees it.
+ * on it meanwhile), the options go back to the mark, and the registry
+ * looks again, at the address and port the socket is bound to (a cgroup
+ * bind program may have rewritten both; setsockopt() may have changed
+ * IPV6_V6ONLY), with that port locked, and decides: another claim or a
+ * bind(2) that came in between and that the rules forbid beside this one
+ * undoes this bind; otherwise the socket is filed before the lock drops,
+ * so the next look at the port sees it.
  */
 static int wspbind_bind_shared(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
@@ -328,9 +330,11 @@ static int wspbind_bind_shared(struct socket *sock,
 	const struct wspbind_linux_reuse *mark = &claim.linux_reuse;
 	enum wspbind_share share;
 	struct wspbind_port p;
+	bool v6only;
 	int err;
 
 	wspbind_claim_addr(sk, addr, &claim.addr);
+	v6only = claim.addr.v6only;
 	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
 	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
 	if (err)
@@ -356,16 +360,18 @@ static int wspbind_bind_shared(struct socket *sock,
 		wspbind_tcp_fastreuse_off(sk);
 
 	claim.first_look = false;
-	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	wspbind_sock_addr(sk, &claim.addr);
+	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol,
+				inet_sk(sk)->inet_num);
 	if (err) {
-		wspbind_unbind_locked(sk, claim.addr.v6only);
+		wspbind_unbind_locked(sk, v6only);
 		goto out_release;
 	}
 	share = wspbind_port_decide(&p, &claim);
 	if (share == WSPBIND_SHARE_OK) {
 		wspbind_port_register(&p, entry, sock, opt);
 	} else {
-		wspbind_unbind_locked(sk, claim.addr.v6only);
+		wspbind_unbind_locked(sk, v6only);
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
 		*wsa = wspbind_share_wsa(share);
@@ -439,8 +445,9 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 		*wspbind_name_port(s->addr) = htons(candidate);
 		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
 		if (!err) {
+			/* The port bound: a cgroup program may rewrite it. */
 			err = wspbind_port_lock(&p, net, sk->sk_protocol,
-						candidate);
+						inet_sk(sk)->inet_num);
 			if (err) {
 				lock_sock(sk);
 				wspbind_unbind_locked(sk, s->v6only);

@@ -18,16 +18,22 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
+#include <linux/magic.h>
 #include <linux/userfaultfd.h>
 #include <linux/wspbind.h>
 #include <netinet/in.h>
@@ -634,6 +640,130 @@ TEST_F(stuck, other_callers_of_the_port_go_on)
 	pthread_join(t[1], NULL);
 	/* Then the first bind finds the port taken. */
 	EXPECT_EQ(WSPBIND_WSAEADDRINUSE, mine.answer);
+}
+
+/*
+ * A cgroup bind program may rewrite the port a bind asks for. The port
+ * decided must be the port bound: a Winsock socket with no option asks
+ * for one port, the program moves it onto another where a Winsock
+ * socket with SO_REUSEADDR holds the same address, which Linux would let
+ * the two share (SO_REUSEPORT, one uid) and Windows's table does not.
+ */
+#define REWRITTEN_PORT	42000
+
+static int bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* A cgroup bind program that sets every bind's port to REWRITTEN_PORT. */
+static int rewrite_port_prog(int attach_type)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = htons(REWRITTEN_PORT) },
+		{ .code = BPF_STX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_REG_2,
+		  .off = offsetof(struct bpf_sock_addr, user_port) },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr = {
+		.prog_type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+		.expected_attach_type = attach_type,
+		.insns = (uintptr_t)insns,
+		.insn_cnt = sizeof(insns) / sizeof(insns[0]),
+		.license = (uintptr_t)"GPL",
+	};
+
+	return bpf(BPF_PROG_LOAD, &attr);
+}
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_TEST	CGROUP_ROOT "/wspbind_takeover"
+
+static int write_pid(const char *procs)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return util_write_file(procs, pid);
+}
+
+FIXTURE(rewrite) {
+	SIDES;
+	int cgroup;
+	int prog;
+};
+
+FIXTURE_VARIANT(rewrite) {
+	SIDES_VARIANT;
+	int attach_type;
+};
+
+FIXTURE_VARIANT_ADD(rewrite, tcp4) {
+	.type = SOCK_STREAM, ON_IP4, .attach_type = BPF_CGROUP_INET4_BIND
+};
+FIXTURE_VARIANT_ADD(rewrite, udp4) {
+	.type = SOCK_DGRAM, ON_IP4, .attach_type = BPF_CGROUP_INET4_BIND
+};
+FIXTURE_VARIANT_ADD(rewrite, tcp6) {
+	.type = SOCK_STREAM, ON_IP6, .attach_type = BPF_CGROUP_INET6_BIND
+};
+FIXTURE_VARIANT_ADD(rewrite, udp6) {
+	.type = SOCK_DGRAM, ON_IP6, .attach_type = BPF_CGROUP_INET6_BIND
+};
+
+FIXTURE_SETUP(rewrite)
+{
+	union bpf_attr attr = { .attach_type = variant->attach_type };
+	struct statfs fs;
+
+	self->cgroup = self->prog = -1;
+	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
+	if (statfs(CGROUP_ROOT, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
+		ASSERT_EQ(0, mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+			TH_LOG("mount cgroup2: %s", strerror(errno));
+	ASSERT_TRUE(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, write_pid(CGROUP_TEST "/cgroup.procs"));
+	self->cgroup = open(CGROUP_TEST, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->cgroup);
+	self->prog = rewrite_port_prog(variant->attach_type);
+	ASSERT_LE(0, self->prog) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
+	attr.target_fd = self->cgroup;
+	attr.attach_bpf_fd = self->prog;
+	ASSERT_EQ(0, bpf(BPF_PROG_ATTACH, &attr))
+		TH_LOG("BPF_PROG_ATTACH: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(rewrite)
+{
+	sides_teardown(self->dev, self->winsock, self->native);
+	write_pid(CGROUP_ROOT "/cgroup.procs");
+	if (self->prog >= 0)
+		close(self->prog);
+	if (self->cgroup >= 0)
+		close(self->cgroup);
+	rmdir(CGROUP_TEST);
+}
+
+TEST_F(rewrite, port_decided_is_port_bound)
+{
+	int other = -1, port = 0;
+
+	/* Asked for PORT, bound where the program says. */
+	ASSERT_EQ(0, WINSOCK(WSPBIND_BIND_REUSEADDR, variant->loopback));
+	ASSERT_EQ(REWRITTEN_PORT, util_sock_port(self->winsock));
+	/* Linux alone would let this one in (SO_REUSEPORT, one uid)... */
+	EXPECT_EQ(WSPBIND_WSAEACCES,
+		  winsock_bind(self->dev, &other, variant->family,
+			       variant->type, 0, variant->loopback));
+	/* ... and it stays unbound. */
+	port = util_sock_port(other);
+	EXPECT_EQ(0, port);
+	if (other >= 0)
+		close(other);
 }
 
 /*
