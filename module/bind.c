@@ -211,32 +211,6 @@ static void wspbind_join_twins(struct wspbind_claim *claim)
 	claim->nr_twins = 0;
 }
 
-/* May the caller not bind @port without CAP_NET_BIND_SERVICE? */
-static bool wspbind_port_needs_privilege(struct net *net, u16 port)
-{
-	return inet_port_requires_bind_service(net, port) &&
-	       !ns_capable_noaudit(net->user_ns, CAP_NET_BIND_SERVICE);
-}
-
-/*
- * The answer bind(2) gives before it looks for the port's holders, which
- * a refusal by the sharing rules must not hide: the port's privilege, and
- * a v4-mapped address on an IPV6_V6ONLY socket. 0 when neither applies.
- */
-static u32 wspbind_bind_refuses_first(const struct sock *sk,
-				      const struct sockaddr_storage *addr,
-				      u16 port)
-{
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
-
-	if (wspbind_port_needs_privilege(sock_net(sk), port))
-		return WSPBIND_WSAEACCES;
-	if (sk->sk_family == AF_INET6 && sk->sk_ipv6only &&
-	    ipv6_addr_v4mapped(&sin6->sin6_addr))
-		return WSPBIND_WSAEINVAL;
-	return 0;
-}
-
 #if IS_ENABLED(CONFIG_IPV6)
 /* The one device that holds a link-local address; 0 when none does. */
 static int wspbind_link_local_dev(struct net *net, const struct in6_addr *a)
@@ -299,17 +273,49 @@ static void wspbind_claim_addr(const struct sock *sk,
 }
 
 /*
- * An explicit port. A first look at the port answers early and says how
- * to bind; the bind runs with no lock of the module's held, so that the
- * port's lock is never held while the caller's own socket lock is waited
- * for. Then, the socket locked (so nothing of the program's can listen()
- * on it meanwhile), the options go back to the mark, and the registry
- * looks again, at the address and port the socket is bound to (a cgroup
- * bind program may have rewritten both; setsockopt() may have changed
- * IPV6_V6ONLY), with that port locked, and decides: another claim or a
- * bind(2) that came in between and that the rules forbid beside this one
- * undoes this bind; otherwise the socket is filed before the lock drops,
- * so the next look at the port sees it.
+ * After Linux refused a bind: would Windows's table let it in, past
+ * Linux's check? A look at the port, before anything is bound, says; and
+ * where the table refuses too, its answer is the one to give.
+ */
+static int wspbind_may_force(struct sock *sk, struct wspbind_claim *claim,
+			     u16 port, u32 *wsa)
+{
+	enum wspbind_share share;
+	struct wspbind_port p;
+	int err;
+
+	claim->first_look = true;
+	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
+	if (err)
+		return err;
+	share = wspbind_port_decide(&p, claim);
+	wspbind_port_unlock(&p);
+	claim->first_look = false;
+	if (share != WSPBIND_SHARE_OK) {
+		*wsa = wspbind_share_wsa(share);
+		return 0;
+	}
+	return claim->force ? 0 : -EADDRINUSE;
+}
+
+/*
+ * An explicit port. The bind runs first, with the options the socket is
+ * to carry and no lock of the module's held, so that the port's lock is
+ * never held while the caller's own socket lock is waited for; Linux's
+ * check has its say there, and its earlier answers (the port's
+ * privilege, a v4-mapped address on an IPV6_V6ONLY socket) come first.
+ * Only where Linux refuses does the registry look whether Windows's table
+ * lets the claim in past the check, and if so it binds again, forced.
+ *
+ * Then, the socket locked (so nothing of the program's can listen() on
+ * it meanwhile), the options are the mark again, and the registry looks
+ * at the address and port the socket is bound to (a cgroup bind program
+ * may have rewritten both; setsockopt() may have changed IPV6_V6ONLY),
+ * with that port locked, and decides: a device socket the table does not
+ * let this one share with, or a bind(2) that came in during a forced bind
+ * and that Linux would have kept this one from, undoes this bind;
+ * otherwise the socket is filed before the lock drops, so the next look
+ * at the port sees it.
  */
 static int wspbind_bind_shared(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
@@ -322,11 +328,7 @@ static int wspbind_bind_shared(struct socket *sock,
 		.reuse = sk->sk_reuse,
 		.reuseport = sk->sk_reuseport,
 	};
-	struct wspbind_claim claim = {
-		.sk = sk,
-		.opt = opt,
-		.first_look = true,
-	};
+	struct wspbind_claim claim = { .sk = sk, .opt = opt };
 	const struct wspbind_linux_reuse *mark = &claim.linux_reuse;
 	enum wspbind_share share;
 	struct wspbind_port p;
@@ -336,30 +338,28 @@ static int wspbind_bind_shared(struct socket *sock,
 	wspbind_claim_addr(sk, addr, &claim.addr);
 	v6only = claim.addr.v6only;
 	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
-	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol, port);
-	if (err)
-		return err;
-	share = wspbind_port_decide(&p, &claim);
-	wspbind_port_unlock(&p);
-	if (share != WSPBIND_SHARE_OK) {
-		*wsa = wspbind_bind_refuses_first(sk, addr, port);
-		if (!*wsa)
-			*wsa = wspbind_share_wsa(share);
-		return 0;
-	}
 
 	wspbind_claim_reuse(sk, &claim);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
+	if (err == -EADDRINUSE) {
+		err = wspbind_may_force(sk, &claim, port, wsa);
+		if (!err && !*wsa) {
+			wspbind_claim_reuse(sk, &claim);
+			err = wspbind_kernel_bind(sock, addr, addrlen);
+		}
+	}
 
 	lock_sock(sk);
-	sk->sk_reuse = err ? own.reuse : mark->reuse;
-	sk->sk_reuseport = err ? own.reuseport : mark->reuseport;
-	if (err)
+	if (err || *wsa) {
+		sk->sk_reuse = own.reuse;
+		sk->sk_reuseport = own.reuseport;
 		goto out_release;
+	}
+	sk->sk_reuse = mark->reuse;
+	sk->sk_reuseport = mark->reuseport;
 	if (claim.force && sk->sk_protocol == IPPROTO_TCP)
 		wspbind_tcp_fastreuse_off(sk);
 
-	claim.first_look = false;
 	wspbind_sock_addr(sk, &claim.addr);
 	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol,
 				inet_sk(sk)->inet_num);

@@ -64,8 +64,8 @@ struct wspbind_claim {
 	/* The options it carries once bound: wspbind_linux_mark()'s. */
 	struct wspbind_linux_reuse linux_reuse;
 	/*
-	 * A look before the bind: it answers early, and learns whether the
-	 * bind must skip Linux's check (@force: Windows lets the claim share
+	 * A look before a bind that Linux refused: it learns whether the
+	 * bind may skip Linux's check (@force: Windows lets the claim share
 	 * with a device socket that Linux's check, on the options both
 	 * carry, would refuse it beside). The look after the bind, with the
 	 * port locked, is the one that decides, and finds the twins.

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -722,6 +723,9 @@ FIXTURE_SETUP(rewrite)
 
 	self->cgroup = self->prog = -1;
 	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
+	/* cgroup2, in a mount namespace of the test's own. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	if (statfs(CGROUP_ROOT, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
 		ASSERT_EQ(0, mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
 			TH_LOG("mount cgroup2: %s", strerror(errno));
