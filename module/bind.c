@@ -91,15 +91,29 @@ static void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
 	release_sock(sk);
 }
 
-/* The options a claim's bind runs with: the mark, or the forced window. */
+/*
+ * The options a claim's bind runs with: the mark, or the forced window.
+ * UDP makes a reuseport group for every socket it hashes with
+ * SO_REUSEPORT (udp_lib_get_port()), which costs a bind more than the
+ * bind itself; so a first UDP bind runs with the program's own
+ * SO_REUSEPORT, and the mark's goes on after it, where a later socket
+ * that shares the address makes the group (reuseport_add_sock()). Only a
+ * UDP bind that shares (@shares: Linux refused the first, the table lets
+ * it in) runs with the whole mark.
+ */
 static void wspbind_claim_reuse(struct sock *sk,
-				const struct wspbind_claim *claim)
+				const struct wspbind_claim *claim,
+				const struct wspbind_linux_reuse *own,
+				bool shares)
 {
 	const struct wspbind_linux_reuse *mark = &claim->linux_reuse;
+	bool tcp = sk->sk_protocol == IPPROTO_TCP;
 
 	if (!claim->force)
-		wspbind_set_reuse(sk, mark->reuse, mark->reuseport);
-	else if (sk->sk_protocol == IPPROTO_TCP)
+		wspbind_set_reuse(sk, mark->reuse,
+				  tcp || shares ? mark->reuseport :
+						  own->reuseport);
+	else if (tcp)
 		wspbind_set_reuse(sk, SK_FORCE_REUSE, mark->reuseport);
 	else
 		wspbind_set_reuse(sk, SK_CAN_REUSE, 1);
@@ -273,11 +287,13 @@ static void wspbind_claim_addr(const struct sock *sk,
 }
 
 /*
- * After Linux refused a bind: would Windows's table let it in, past
- * Linux's check? A look at the port, before anything is bound, says; and
- * where the table refuses too, its answer is the one to give.
+ * After Linux refused a bind: would Windows's table let it in, with the
+ * whole mark or past Linux's check (&wspbind_claim.force)? A look at the
+ * port, before anything is bound, says; where the table refuses too, its
+ * answer is the one to give. -EADDRINUSE where only Linux's rule refuses
+ * (a socket bound with bind(2)).
  */
-static int wspbind_may_force(struct sock *sk, struct wspbind_claim *claim,
+static int wspbind_may_share(struct sock *sk, struct wspbind_claim *claim,
 			     u16 port, u32 *wsa)
 {
 	enum wspbind_share share;
@@ -295,7 +311,10 @@ static int wspbind_may_force(struct sock *sk, struct wspbind_claim *claim,
 		*wsa = wspbind_share_wsa(share);
 		return 0;
 	}
-	return claim->force ? 0 : -EADDRINUSE;
+	/* TCP's first bind had the whole mark already. */
+	if (!claim->force && sk->sk_protocol == IPPROTO_TCP)
+		return -EADDRINUSE;
+	return 0;
 }
 
 /*
@@ -305,7 +324,8 @@ static int wspbind_may_force(struct sock *sk, struct wspbind_claim *claim,
  * check has its say there, and its earlier answers (the port's
  * privilege, a v4-mapped address on an IPV6_V6ONLY socket) come first.
  * Only where Linux refuses does the registry look whether Windows's table
- * lets the claim in past the check, and if so it binds again, forced.
+ * lets the claim in, and if so it binds again: with the whole mark (UDP),
+ * or forced past the check.
  *
  * Then, the socket locked (so nothing of the program's can listen() on
  * it meanwhile), the options are the mark again, and the registry looks
@@ -339,12 +359,12 @@ static int wspbind_bind_shared(struct socket *sock,
 	v6only = claim.addr.v6only;
 	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
 
-	wspbind_claim_reuse(sk, &claim);
+	wspbind_claim_reuse(sk, &claim, &own, false);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
 	if (err == -EADDRINUSE) {
-		err = wspbind_may_force(sk, &claim, port, wsa);
+		err = wspbind_may_share(sk, &claim, port, wsa);
 		if (!err && !*wsa) {
-			wspbind_claim_reuse(sk, &claim);
+			wspbind_claim_reuse(sk, &claim, &own, true);
 			err = wspbind_kernel_bind(sock, addr, addrlen);
 		}
 	}
