@@ -35,7 +35,7 @@ DKMSDIR		?= /usr/src/wspbind-$(VERSION)
 INSTALL		?= install
 
 # The DKMS sources: what Kbuild needs, and nothing else.
-DKMS_FILES	:= dkms.conf Kbuild uapi/linux/wspbind.h \
+DKMS_FILES	:= dkms.conf Kbuild module/Kbuild uapi/linux/wspbind.h \
 		   $(wildcard module/*.c module/*.h)
 
 .PHONY: install uninstall install-module install-lib install-dev \
@@ -47,8 +47,8 @@ install: install-module install-lib install-dev install-data
 uninstall: uninstall-module uninstall-lib uninstall-dev uninstall-data
 
 install-module: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=updates modules_install
+	$(KBUILD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 uninstall-module:

@@ -26,11 +26,11 @@ fi
 step "fetch $kver" scripts/fetch-kernel "$kver" || summary
 
 # A clean tree first, so every warning shows.
-make -s -C "/lib/modules/$kver/build" M="$top" clean >/dev/null 2>&1
+make -s module-clean KVER="$kver" >/dev/null 2>&1
 step "module builds with W=1 for $kver" make module-w1 KVER="$kver" &&
 	step "module build has no warnings" \
 		no_warnings "$logs/module builds with W=1 for $kver.log"
-make -s -C "/lib/modules/$kver/build" M="$top" clean >/dev/null 2>&1
+make -s module-clean KVER="$kver" >/dev/null 2>&1
 step "sparse (C=2) is clean" make sparse KVER="$kver" &&
 	step "sparse has no warnings" \
 		no_warnings "$logs/sparse (C=2) is clean.log"

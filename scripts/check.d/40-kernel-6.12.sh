@@ -28,12 +28,12 @@ else
 		not_ok "fetch $kver_bpo headers"
 		tail -n 30 "$logs/fetch $kver_bpo headers.log" | sed 's/^/#   /'
 	elif step "fetch $kver_bpo" scripts/fetch-kernel "$kver_bpo"; then
-		kbuild_clean "$kdir_bpo" >/dev/null 2>&1
+		module_clean "$kdir_bpo" >/dev/null 2>&1
 		step "module builds with W=1 for $kver_bpo" \
 			make module-w1 KVER="$kver_bpo" KDIR="$kdir_bpo" &&
 			step "module build for $kver_bpo has no warnings" \
 				no_warnings "$logs/module builds with W=1 for $kver_bpo.log"
-		kbuild_clean "$kdir_bpo" >/dev/null 2>&1
+		module_clean "$kdir_bpo" >/dev/null 2>&1
 		step "sparse (C=2) is clean for $kver_bpo" \
 			make sparse KVER="$kver_bpo" KDIR="$kdir_bpo" &&
 			step "sparse for $kver_bpo has no warnings" \

@@ -43,13 +43,13 @@ else
 		kernel_kdir[$kver_tbpo]=$kdir_tbpo
 		# shellcheck disable=SC2004,SC2034
 		kernel_run[$kver_tbpo]=${in_trixie[*]}
-		kbuild_clean "$kdir_tbpo" "${in_trixie[@]}" >/dev/null 2>&1
+		module_clean "$kdir_tbpo" "${in_trixie[@]}" >/dev/null 2>&1
 		step "module builds with W=1 for $kver_tbpo (trixie chroot)" \
 			"${in_trixie[@]}" make module-w1 KVER="$kver_tbpo" \
 			KDIR="$kdir_tbpo" &&
 			step "module build for $kver_tbpo has no warnings" \
 				no_warnings "$logs/module builds with W=1 for $kver_tbpo (trixie chroot).log"
-		kbuild_clean "$kdir_tbpo" "${in_trixie[@]}" >/dev/null 2>&1
+		module_clean "$kdir_tbpo" "${in_trixie[@]}" >/dev/null 2>&1
 		log="$logs/sparse (C=2) is clean for $kver_tbpo.log"
 		step "sparse (C=2) is clean for $kver_tbpo" \
 			"${in_trixie[@]}" make sparse KVER="$kver_tbpo" \
@@ -80,7 +80,7 @@ next_cc() {
 # next_module KVER KDIR [MAKE ARGS]: the module for KVER, compile only, in
 # the chroot.
 next_module() {
-	kbuild_clean "$2" "${in_trixie[@]}" &&
+	module_clean "$2" "${in_trixie[@]}" &&
 		"${in_trixie[@]}" make module KVER="$1" KDIR="$2" "${@:3}"
 }
 
@@ -114,5 +114,5 @@ else
 			head -n 10 | sed 's/^/# warning:   /'
 	fi
 	[ -z "$kdir_next" ] ||
-		kbuild_clean "$kdir_next" "${in_trixie[@]}" >/dev/null 2>&1
+		module_clean "$kdir_next" "${in_trixie[@]}" >/dev/null 2>&1
 fi

@@ -33,7 +33,7 @@ ran_unskipped() {
 for k in "$kver" ${kver_bpo:+"$kver_bpo"} ${kver_tbpo:+"$kver_tbpo"}; do
 	ran_unskipped "$k" selftests_wspbind_test \
 		'^abi\.(node_mode_default|open_unprivileged)$'
-	# A clean that bypassed kbuild_clean removed it.
+	# A build that failed earlier left none.
 	[ -f "$build/ko/$k/wspbind.ko" ] ||
 		step "module for $k, again" module_for "$k" || continue
 	vm_suite "$k" "$k-group" --module-args "group=$sandbox_gid"

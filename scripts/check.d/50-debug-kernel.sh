@@ -23,13 +23,13 @@ debug_modules() {
 	local kdir=$1/build rel
 
 	rel=$(cat "$1/release") &&
-	kbuild_clean "$kdir" &&
+	module_clean "$kdir" &&
 	make module-w1 KDIR="$kdir" &&
 	make kunit-module KDIR="$kdir" &&
 	make -C "$kdir" M="$top/module/test" C=2 CHECK="sparse -Wsparse-error" \
 		modules &&
 	mkdir -p "$build/ko/$rel" &&
-	cp wspbind.ko module/test/wspbind_kunit.ko "$build/ko/$rel/"
+	cp module/wspbind.ko module/test/wspbind_kunit.ko "$build/ko/$rel/"
 }
 
 # vm_fire KVER TAG CALLS [VM-RUN OPTIONS]: one boot of KVER with its
@@ -107,9 +107,7 @@ if step "debug kernel built, or taken from the cache" scripts/build-debug-kernel
 			--kernel-image "$dbg/bzImage" --timeout 2400
 	fi
 fi
-# Debian's kernels, which have no KUnit. A Kbuild clean (the one above, or
-# any part's since 10-build.sh) deletes every .ko below the tree, build/
-# included: build its module again.
+# Debian's kernels, which have no KUnit.
 for k in "$kver" ${kver_tbpo:+"$kver_tbpo"}; do
 	if step "module for $k, again for the fuzzer and stress run" module_for "$k"; then
 		vm_fire "$k" "$k" "$fuzz_calls" --timeout 1800

@@ -21,7 +21,7 @@ wine_check() {
 	local kver=$1 tag=$2 dir=$3 places=$4 log="$logs/$2.log" status t
 
 	shift 4
-	cp "$build/ko/$kver/wspbind.ko" wspbind.ko
+	cp "$build/ko/$kver/wspbind.ko" module/wspbind.ko
 	for t in $places; do
 		rm -f "$dir/wine/$t.tap"
 	done

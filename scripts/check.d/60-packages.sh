@@ -27,7 +27,7 @@ install_staged() {
 
 	rm -rf "$dest"
 	# Another part may have left Kbuild output for another kernel.
-	make -s -C "/lib/modules/$kver/build" M="$top" clean &&
+	make -s module-clean KVER="$kver" &&
 	make install DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
 	want=$(printf '%s\n' "lib/modules/$kver/updates/wspbind.ko" \
 		usr/include/linux/wspbind.h usr/include/wspbind.h \
