@@ -25,8 +25,10 @@ KBUILD		= $(MAKE) -C $(KDIR) M=$(CURDIR)/module
 
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Iuapi -Ilib -Imodule
 LIB_SONAME	:= libwspbind.so.0
-# One version for the module, the library and the packages: dkms.conf's.
-VERSION		:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+# One version for the library, the packages and DKMS's sources:
+# debian/changelog's first entry (make version prints it).
+VERSION		:= $(shell awk 'NR == 1 { gsub(/[()]/, "", $$2); print $$2; exit }' \
+			debian/changelog)
 
 LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c
 LIB_OBJS	:= $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
@@ -37,7 +39,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 
 .PHONY: all module module-w1 sparse module-clean lib selftests tests demo \
 	check style clean deps vm-module bench debug-kernel kunit-module \
-	wine-tests wine-check demo-wine
+	wine-tests wine-check demo-wine version
 
 all: module lib
 
@@ -58,6 +60,9 @@ sparse:
 # kernel, or one that must show every warning, starts from it.
 module-clean:
 	$(KBUILD) clean
+
+version:
+	@echo $(VERSION)
 
 lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 

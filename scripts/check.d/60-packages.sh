@@ -12,7 +12,7 @@
 # chroot can use: wspbind-dkms installed there, DKMS's module built for
 # each and booted, and the package purged from the chroot again.
 
-pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+pkg_version=$(make -s version)
 pkg_arch=$(dpkg --print-architecture)
 pkg_names=(wspbind-dkms libwspbind-dev libwspbind0)
 pkg_debs=("$build/pkg/wspbind-dkms_${pkg_version}_all.deb"
@@ -50,6 +50,24 @@ install_staged() {
 	make uninstall DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
 	got=$(cd "$dest" && find . ! -type d)
 	[ -z "$got" ] || { echo "left after uninstall: $got"; return 1; }
+}
+
+# dkms_exclusive: dkms.conf's BUILD_EXCLUSIVE_KERNEL (DKMS matches a
+# release against it with bash's =~) takes 6.1 and newer, every lane's
+# release among them, and nothing older.
+dkms_exclusive() {
+	local re k
+
+	re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
+	[ -n "$re" ] || { echo "dkms.conf has no BUILD_EXCLUSIVE_KERNEL"; return 1; }
+	for k in 6.1.0-57-amd64 6.1-amd64 6.12.95+deb12-amd64 6.19-amd64 \
+		 7.3.4+deb13-amd64 7.3-amd64 10.0.1-amd64 \
+		 ${lane_built[@]+"${lane_built[@]}"}; do
+		[[ $k =~ $re ]] || { echo "refuses $k"; return 1; }
+	done
+	for k in 6.0.0-1-amd64 6.0-amd64 5.10.0-30-amd64 4.19.0-27-amd64; do
+		[[ ! $k =~ $re ]] || { echo "takes $k"; return 1; }
+	done
 }
 
 # pkg_purge: purge the packages; nothing of them, and none of DKMS's
@@ -184,6 +202,7 @@ pkg_vm() {
 }
 
 step "make install and uninstall with DESTDIR and PREFIX" install_staged
+step "DKMS builds for 6.1 and newer only (BUILD_EXCLUSIVE_KERNEL)" dkms_exclusive
 
 # The lanes DKMS builds for: on the host, and in the trixie chroot.
 mapfile -t pkg_host_lanes < <(lanes_with dkms host)
