@@ -1,38 +1,22 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # $top, $build, $logs: set by scripts/check
-# Part of scripts/check: the kernel lanes. Each row of the table below is
-# a kernel; lane() runs every step for it: its release, headers and
-# image fetched, the module built with W=1 -Werror and with sparse (each
-# from a clean module/), built for the VM, then the row's boots. Adding a
-# kernel is adding a row. Sets $kver, the first row's release (the VM
-# kernel, whose headers are installed), and in_trixie, the command a
-# trixie row's make runs under.
-#
-# The columns:
-#   name     the lane's name in messages and logs ($logs/kver-NAME.log)
-#   release  scripts/fetch-kernel --release's argument ("-": none, the
+# Part of scripts/check: the kernel lanes, a row each; lane() runs every
+# step of a row: release, headers and image fetched, the module built with
+# W=1 -Werror and with sparse (each from a clean module/) and for the VM,
+# then the row's boots. Sets $kver, the first row's release (the VM
+# kernel). Columns:
+#   name     in messages and logs
+#   release  fetch-kernel --release's argument ("-": the default, the
 #            release behind the installed linux-headers-amd64)
-#   make     host: headers and image with the machine's apt, make here;
-#            trixie: with the trixie chroot's apt (fetch-kernel --trixie),
-#            make in the chroot (scripts/trixie-chroot run), made once
-#   boots    what the kernel boots, comma-separated:
-#              suite  the VM suite (vm_suite), 64- and 32-bit; with 6.7 or
-#                     newer, the Landlock tests must have run unskipped
-#              group  once more with the module's group= parameter, which
-#                     the group tests need (they must run, unskipped)
-#              fire   the fuzzer and the stress tests (vm_fire)
-#              bench  the bench's correctness boot (35-bench.sh)
-#              wine   Wine on wspbind (55-wine.sh; the host's half runs
-#                     with the first such row)
-#              dkms   DKMS's module (60-packages.sh): a host row's headers
-#                     must be among the machine's header sets, each of
-#                     which DKMS builds for and boots; a trixie row's in
-#                     the chroot
-#            or "watch": compile only, no W=1, sparse or boot; a failure
-#            is a "# warning:" line, not a failed check (kernels not
-#            supported yet, only watched). It runs only when its release
-#            is none of the rows' before it; WSPBIND_NEXT_KERNEL names
-#            another release for it (e.g. experimental's, to try it).
+#   make     host, or trixie: fetch-kernel --trixie, make in the trixie
+#            chroot (scripts/trixie-chroot run)
+#   boots    suite: the VM suite (and the Landlock tests unskipped from
+#            6.7 on); group: again with group=, the group tests unskipped;
+#            fire: fuzzer and stress (vm_fire); bench, wine, dkms: the
+#            parts 35-bench.sh, 55-wine.sh and 60-packages.sh boot it.
+#            Or watch: compile only, and only when its release is no
+#            earlier row's (WSPBIND_NEXT_KERNEL names another); a failure
+#            is a "# warning:" line, not a failed check.
 lanes=(
 	# name	release		make	boots
 	"6.1	-		host	suite,group,fire,bench,wine,dkms"
@@ -42,38 +26,28 @@ lanes=(
 )
 
 in_trixie=(scripts/trixie-chroot run)
-# For the later parts (lanes_with): the releases whose module was built
-# for the VM, in the table's order, and each one's row.
+# The releases whose module was built, in the table's order, and rows.
 lane_built=()
 declare -A lane_row=()
-
 # A group no process of the guest is in, unless a test puts it there.
 sandbox_gid=4242
-
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
-# new one each run, printed); WSPBIND_FUZZ_CALLS the fuzzer's calls on
-# each kernel (default 200000, and a quarter of that 32-bit).
+# new one each run); WSPBIND_FUZZ_CALLS the fuzzer's calls per kernel
+# (default 200000, and a quarter of that 32-bit).
 seed=${WSPBIND_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 fuzz_calls=${WSPBIND_FUZZ_CALLS:-200000}
 printf '# fuzzer and stress seed %s (WSPBIND_SEED=%s repeats it)\n' "$seed" "$seed"
 
-# lanes_with BOOT [MAKE]: the releases, in the table's order, of the lanes
-# whose module was built and whose row boots BOOT (and makes with MAKE).
+# lanes_with BOOT [MAKE]: the releases of the built lanes whose row boots
+# BOOT (and makes with MAKE), in the table's order.
 lanes_with() {
-	local k name release make boots
+	local k row
 
 	for k in ${lane_built[@]+"${lane_built[@]}"}; do
-		read -r name release make boots <<<"${lane_row[$k]}"
-		[[ ",$boots," == *",$1,"* ]] || continue
-		[ -z "${2:-}" ] || [ "$make" = "$2" ] || continue
-		printf '%s\n' "$k"
+		read -r -a row <<<"${lane_row[$k]}"
+		[[ ",${row[3]}," == *",$1,"* ]] && [ "${2:-${row[2]}}" = "${row[2]}" ] &&
+			printf '%s\n' "$k"
 	done
-}
-
-# since KVER VERSION: KVER (a release, e.g. 6.12.95+deb12-amd64) is
-# VERSION or newer.
-since() {
-	printf '%s\n' "$2" "${1%%[-+]*}" | sort -V -C
 }
 
 # sparse_ran LOG: Kbuild ran sparse on the sources; since 6.19 it skips a
@@ -86,7 +60,7 @@ sparse_ran() {
 # ran_unskipped TAG PROG REGEX: the tests of PROG whose names match REGEX
 # ran in the boot TAG: at least one, and none skipped.
 ran_unskipped() {
-	local tap="$logs/$1-$2.tap" ran skips
+	local tap="$parts/$1/$2" ran skips
 
 	read -r ran skips < <(awk -v re="$3" '
 		/^#  RUN / { name = $3 }
@@ -138,17 +112,17 @@ vm_fire() {
 		--kernel "$kver" --module "$ko/wspbind.ko" "$@" "${args[@]}"
 	for name in "${names[@]}"; do
 		grep -E '^# (seed|[0-9]+ calls|port 0|close race|reload|one port|.*not in this kernel)' \
-			"$logs/$tag-$name.tap" 2>/dev/null |
+			"$parts/$tag/$name" 2>/dev/null |
 			sed "s/^# /# $tag: $name: /"
-		grep -E '^Bail out!' "$logs/$tag-$name.tap" 2>/dev/null |
+		grep -E '^Bail out!' "$parts/$tag/$name" 2>/dev/null |
 			sed 's/^/#   /'
-		count_tap "$tag: $name" "$logs/$tag-$name.tap"
+		count_tap "$tag: $name" "$parts/$tag/$name"
 	done
 	if [ -f "$ko/wspbind_kunit.ko" ]; then
 		# A module that failed to load, or a case that never reported.
 		local plan cases
-		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$logs/$tag-kunit.tap" | head -n1)
-		cases=$(grep -cE '^(not )?ok [0-9]+ wspbind_test_' "$logs/$tag-kunit.tap")
+		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$parts/$tag/kunit" | head -n1)
+		cases=$(grep -cE '^(not )?ok [0-9]+ wspbind_test_' "$parts/$tag/kunit")
 		if [ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$plan" = "$cases" ]; then
 			ok "$tag: kunit: all $plan planned cases reported"
 		else
@@ -157,46 +131,17 @@ vm_fire() {
 	fi
 }
 
-# trixie_chroot: the trixie chroot, made or taken from the cache once,
-# for the first trixie row.
-chroot_state=""
-trixie_chroot() {
-	local t0=$SECONDS
-
-	if [ -z "$chroot_state" ]; then
-		chroot_state=failed
-		step "trixie chroot made, or taken from the cache" \
-			scripts/trixie-chroot &&
-			printf '# trixie chroot ready in %ss\n' $((SECONDS - t0)) &&
-			chroot_state=ready
-	fi
-	[ "$chroot_state" = ready ]
-}
-
-# next_cc KDIR RUN...: the compiler KDIR's headers name when RUN's
-# userland lacks it (Debian builds sid's kernels with a newer gcc than
-# trixie's), else nothing.
-next_cc() {
-	local kdir=$1 cc
-
-	shift
-	cc=$(sed -n 's/^CC = .*\(gcc-[0-9][0-9]*\)$/\1/p' "$kdir/.kernelvariables" \
-		2>/dev/null)
-	# shellcheck disable=SC2016 # RUN's shell expands it
-	[ -z "$cc" ] || "$@" sh -c 'command -v "$1"' sh "$cc" >/dev/null ||
-		printf '%s\n' "$cc"
-}
-
 # lane_watch KVER KDIR RUN...: the module for KVER, compile only; a
-# failure is a warning, with the compiler's message.
+# failure is a warning, with the compiler's message. Sid's kernels want a
+# newer gcc than trixie's: gcc 14 then.
 lane_watch() {
 	local k=$1 kdir=$2 log="$logs/compile-only $1.log" cc args=()
 
 	shift 2
-	cc=$(next_cc "$kdir" "$@")
-	if [ -n "$cc" ]; then
-		printf '# compile-only: %s wants %s, which the chroot lacks: gcc 14 instead\n' \
-			"$k" "$cc"
+	cc=$(sed -n 's/^CC = .*\(gcc-[0-9][0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
+	# shellcheck disable=SC2016 # RUN's shell expands it
+	if [ -n "$cc" ] && ! "$@" sh -c 'command -v "$1"' sh "$cc" >/dev/null; then
+		printf '# compile-only: %s wants %s, which the chroot lacks: gcc 14 instead\n' "$k" "$cc"
 		args=(CC=x86_64-linux-gnu-gcc-14)
 	fi
 	if { module_clean "$kdir" "$@" &&
@@ -213,14 +158,17 @@ lane_watch() {
 # lane ROW: every step of the row's kernel.
 lane() {
 	local name release make boots k kdir of="" w1 log run=() query=()
-	local fetch=(scripts/fetch-kernel)
+	local fetch=(scripts/fetch-kernel) t0=$SECONDS
 
 	read -r name release make boots <<<"$1"
 	[ "$release" = - ] || query=("$release")
 	if [ "$make" = trixie ]; then
 		run=("${in_trixie[@]}")
 		fetch+=(--trixie)
-		trixie_chroot
+		# Made once, or taken from the cache.
+		[ -n "${chroot_made:-}" ] || { chroot_made=1
+			step "trixie chroot made, or taken from the cache" scripts/trixie-chroot &&
+			printf '# trixie chroot ready in %ss\n' $((SECONDS - t0)); }
 	fi
 	k=$(scripts/fetch-kernel --release "${query[@]}" 2>"$logs/kver-$name.log")
 	[ "$boots" != watch ] || k=${WSPBIND_NEXT_KERNEL:-$k}
@@ -234,8 +182,7 @@ lane() {
 		# The first row is the VM kernel, which every later part needs.
 		[ "$1" != "${lanes[0]}" ] || summary
 		return
-	fi
-	if [ "$boots" = watch ] && [ -n "${kernel_kdir[$k]:-}" ]; then
+	elif [ "$boots" = watch ] && [ -n "${kernel_kdir[$k]:-}" ]; then
 		printf '# compile-only: no suite offers a kernel newer than %s\n' "$k"
 		return
 	fi
@@ -243,12 +190,11 @@ lane() {
 	if ! kdir=$("${fetch[@]}" --headers "$k" 2>"$logs/fetch $k headers.log") ||
 	   [ -z "$kdir" ]; then
 		if [ "$boots" = watch ]; then
-			printf '# warning: compile-only: no headers for %s: %s\n' \
-				"$k" "$(tail -n 1 "$logs/fetch $k headers.log")"
+			printf '# warning: compile-only: no headers for %s\n' "$k"
 		else
 			not_ok "fetch $k headers"
-			tail -n 30 "$logs/fetch $k headers.log" | sed 's/^/#   /'
 		fi
+		tail -n 30 "$logs/fetch $k headers.log" | sed 's/^/#   /'
 		return
 	fi
 	# shellcheck disable=SC2004,SC2034 # scripts/check's, by release
@@ -265,7 +211,6 @@ lane() {
 	[ "$1" = "${lanes[0]}" ] || of=" for $k"
 	w1="module builds with W=1 for $k"
 	[ "$make" = host ] || w1+=" ($make chroot)"
-	# A clean module/ first, so every warning shows.
 	module_clean "$kdir" "${run[@]}" >/dev/null 2>&1
 	step "$w1" "${run[@]}" make module-w1 KVER="$k" KDIR="$kdir" &&
 		step "module build$of has no warnings" no_warnings "$logs/$w1.log"
@@ -283,7 +228,7 @@ lane() {
 		ran_unskipped "$k" selftests_wspbind_test \
 			'^abi\.(node_mode_default|open_unprivileged)$'
 		# TCP bind rules came with Landlock ABI 4 (6.7).
-		if since "$k" 6.7; then
+		if printf '%s\n' 6.7 "${k%%[-+]*}" | sort -V -C; then
 			ran_unskipped "$k" selftests_wspbind_test '^landlock\.'
 			ran_unskipped "$k" selftests32_wspbind_test '^landlock\.'
 		fi
@@ -292,11 +237,9 @@ lane() {
 		vm_suite "$k" "$k-group" --module-args "group=$sandbox_gid"
 		ran_unskipped "$k-group" selftests_wspbind_test \
 			'^abi\.(node_mode_group|open_group_member|open_group_nonmember)$'
-		ran_unskipped "$k-group" selftests_wspbind_test \
-			'^bind\..*\.group_member_'
+		ran_unskipped "$k-group" selftests_wspbind_test '^bind\..*\.group_member_'
 	fi
-	[[ ",$boots," != *,fire,* ]] ||
-		vm_fire "$k" "$k" "$fuzz_calls" --timeout 1800
+	[[ ",$boots," != *,fire,* ]] || vm_fire "$k" "$k" "$fuzz_calls" --timeout 1800
 }
 
 for row in "${lanes[@]}"; do

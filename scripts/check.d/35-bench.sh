@@ -18,6 +18,6 @@ if step "bench builds (-Wall -Wextra -Werror)" \
 			--kernel "$k" --module "$build/ko/$k/wspbind.ko" \
 			--timeout 600 --add "$build/bench/wspbind_bench" \
 			--part quick "./wspbind_bench --quick"
-		count_tap "$name" "$logs/$tag-quick.tap"
+		count_tap "$name" "$parts/$tag/quick"
 	done
 fi
