@@ -4,6 +4,7 @@
 # VM bench that loads the module under QEMU.
 #
 #   make                 module and library for the running kernel
+#                        (module/wspbind.ko, build/lib/)
 #   make demo            boot a VM and show WSPBind at work
 #   make check           every check; last line "N passed, N failed"
 #   make bench           WSPBind against bind(2) in the VM (scripts/bench)
@@ -19,10 +20,15 @@ CC		?= cc
 # The kernel the VM boots: Debian's, whose headers install-deps brings.
 VM_KVER		= $(shell scripts/fetch-kernel --release)
 
+# Kbuild on module/Kbuild: its output stays in module/.
+KBUILD		= $(MAKE) -C $(KDIR) M=$(CURDIR)/module
+
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Iuapi -Ilib -Imodule
 LIB_SONAME	:= libwspbind.so.0
-# One version for the module, the library and the packages: dkms.conf's.
-VERSION		:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+# One version for the library, the packages and DKMS's sources:
+# debian/changelog's first entry (make version prints it).
+VERSION		:= $(shell awk 'NR == 1 { gsub(/[()]/, "", $$2); print $$2; exit }' \
+			debian/changelog)
 
 LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c
 LIB_OBJS	:= $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
@@ -31,9 +37,9 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest_harness.h \
 			tools/testing/selftests/kselftest.h)))
 
-.PHONY: all module module-w1 sparse lib selftests tests demo check style \
-	clean deps vm-module bench debug-kernel kunit-module wine-tests \
-	wine-check demo-wine
+.PHONY: all module module-w1 sparse module-clean lib selftests tests demo \
+	check style clean deps vm-module bench debug-kernel kunit-module \
+	wine-tests wine-check demo-wine version
 
 all: module lib
 
@@ -41,14 +47,22 @@ deps:
 	scripts/install-deps
 
 module:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(KBUILD) modules
 
 # W=1 adds the extra warnings reviewers build with; check fails on any.
 module-w1:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
+	$(KBUILD) W=1 KCFLAGS=-Werror modules
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse -Wsparse-error" modules
+	$(KBUILD) C=2 CHECK="sparse -Wsparse-error" modules
+
+# Kbuild's clean of module/ (and module/test/): a build for another
+# kernel, or one that must show every warning, starts from it.
+module-clean:
+	$(KBUILD) clean
+
+version:
+	@echo $(VERSION)
 
 lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 
@@ -183,5 +197,5 @@ demo-wine:
 include install.mk
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(KBUILD) clean 2>/dev/null || true
 	rm -rf $(BUILD)

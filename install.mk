@@ -15,7 +15,8 @@
 #                         the others
 #   make install-data     the udev rule and the modules-load.d snippet, and
 #                         the group "wspbind" the rule names
-#   make dkms-install     the module's sources and dkms.conf into
+#   make dkms-install     the module's sources (dkms-src) and dkms.conf,
+#                         its version filled in, into
 #                         /usr/src/wspbind-$(VERSION), then dkms add, build
 #                         and install for every kernel whose headers are
 #                         installed; dkms-uninstall undoes it
@@ -34,9 +35,11 @@ MODULESLOADDIR	?= $(PREFIX)/lib/modules-load.d
 DKMSDIR		?= /usr/src/wspbind-$(VERSION)
 INSTALL		?= install
 
-# The DKMS sources: what Kbuild needs, and nothing else.
-DKMS_FILES	:= dkms.conf Kbuild uapi/linux/wspbind.h \
-		   $(wildcard module/*.c module/*.h)
+# The DKMS sources: what Kbuild needs, and nothing else (not Kbuild's
+# own output, module/*.mod.c). dkms.conf comes beside them with its
+# version filled in: by dh_dkms -V in the package, by dkms-install here.
+DKMS_FILES	:= Kbuild module/Kbuild uapi/linux/wspbind.h \
+		   $(filter-out %.mod.c,$(wildcard module/*.c module/*.h))
 
 .PHONY: install uninstall install-module install-lib install-dev \
 	install-data uninstall-module uninstall-lib uninstall-dev \
@@ -47,8 +50,8 @@ install: install-module install-lib install-dev install-data
 uninstall: uninstall-module uninstall-lib uninstall-dev uninstall-data
 
 install-module: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=updates modules_install
+	$(KBUILD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 uninstall-module:
@@ -101,6 +104,7 @@ dkms-src:
 	tar -cf - $(DKMS_FILES) | tar -xf - -C $(DESTDIR)$(DKMSDIR)
 
 dkms-install: dkms-src
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 	$(if $(DESTDIR),,dkms add wspbind/$(VERSION) && \
 	for k in /lib/modules/*/build/Makefile; do \
 		[ -e "$$k" ] || continue; \

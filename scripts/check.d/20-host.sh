@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $top, $build, $logs, $kver: set by scripts/check
-# Part of scripts/check: the module's pure rules and sharing rules, in
-# user space.
+# shellcheck disable=SC2154 # $top, $build, $logs: set by scripts/check
+# Part of scripts/check: the tests that run on the host. The module's pure
+# rules and sharing rules, in user space; and how scripts/apt-backports
+# derives the backports suite's entry and scripts/apt-deb-src the deb-src
+# entry the Wine scripts need, on made-up apt sources.
 
 for t in rules_test sharing_test; do
 	if [ -x "$build/tests/$t" ]; then
@@ -10,4 +12,11 @@ for t in rules_test sharing_test; do
 	else
 		not_ok "$t was built"
 	fi
+done
+
+for t in apt-backports apt-deb-src; do
+	scripts/test/$t.sh >"$logs/$t.tap" 2>&1 ||
+		grep -q '^not ok' "$logs/$t.tap" ||
+		not_ok "$t: the test ran to its end"
+	count_tap "$t" "$logs/$t.tap"
 done

@@ -1,15 +1,14 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $top, $build, $logs, $kver, $kver_bpo: set by
-# scripts/check and the parts before this one
+# shellcheck disable=SC2154 # $top, $build, $logs: set by scripts/check
 # Part of scripts/check: a real Wine on the module (Documentation/wine.rst).
 # Debian's Wine 8.0 and wineserver built from its source with
 # contrib/wine's patch (both cached under /var/cache/wspbind), a Windows
 # program and Wine's own test_bind and test_reuseaddr built with
 # mingw-w64; scripts/wine-check runs them on the host (no device: Wine on
-# wspbind must answer as stock Wine) and in the VM on Debian's 6.1 kernel
-# and on bookworm-backports' 6.12 with the module (it must answer as
-# Windows, and stock Wine must still differ where stock-wine.fail says).
-# Each verdict counts.
+# wspbind must answer as stock Wine) and in the VM with the module on
+# each lane whose row boots "wine" (30-lanes.sh; 6.1 and 6.12), where it
+# must answer as Windows, and stock Wine must still differ where
+# stock-wine.fail says. Each verdict counts.
 
 # wine_check KVER TAG DIR PLACES [WINE-CHECK OPTIONS]: scripts/wine-check
 # on KVER's module, its output under DIR/wine/ and its log in $logs; the
@@ -21,7 +20,7 @@ wine_check() {
 	local kver=$1 tag=$2 dir=$3 places=$4 log="$logs/$2.log" status t
 
 	shift 4
-	cp "$build/ko/$kver/wspbind.ko" wspbind.ko
+	cp "$build/ko/$kver/wspbind.ko" module/wspbind.ko
 	for t in $places; do
 		rm -f "$dir/wine/$t.tap"
 	done
@@ -43,13 +42,15 @@ wine_check() {
 
 if step "install-deps wine" scripts/install-deps wine &&
    step "Windows programs build (mingw-w64, winegcc)" make wine-tests; then
-	wine_check "$kver" wine "$build" "host vm"
-	# bookworm-backports' kernel too: the VM half alone (the host's half
-	# does not depend on the kernel), some 2.5 min.
-	for k in ${kver_bpo:+"$kver_bpo"}; do
-		[ -f "$build/ko/$k/wspbind.ko" ] ||
-			step "module for $k, again for Wine" module_for "$k" ||
-			continue
-		wine_check "$k" "wine-$k" "$build/wine-$k" vm --vm-only
+	# The first lane with both halves; the others the VM half alone
+	# (the host's half does not depend on the kernel), some 2.5 min each.
+	wine_first=true
+	for k in $(lanes_with wine); do
+		if $wine_first; then
+			wine_check "$k" wine "$build" "host vm"
+			wine_first=false
+		else
+			wine_check "$k" "wine-$k" "$build/wine-$k" vm --vm-only
+		fi
 	done
 fi

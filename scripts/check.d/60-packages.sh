@@ -1,18 +1,18 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # $top, $build, $logs, $kver, $kver_tbpo,
-# $in_trixie: set by scripts/check and the parts before this one
+# shellcheck disable=SC2154 # $top, $build, $logs, $kver, $in_trixie: set
+# by scripts/check and 30-lanes.sh
 # Part of scripts/check: wspbind as it is shipped. make install and
 # uninstall into a staging tree; the Debian packages built, checked with
 # lintian and installed on this machine with dpkg -i; DKMS's module for
 # every kernel header set on the machine; a program built with pkg-config
 # against the installed packages, run in the VM with DKMS's module beside
 # the tracepoint and counter tests; then the packages purged, leaving the
-# machine as it was. The same for trixie-backports' kernel
-# (42-kernel-7.sh), whose headers only the trixie chroot can use:
-# wspbind-dkms installed there, DKMS's module built for it and booted,
-# and the package purged from the chroot again.
+# machine as it was. The same for the trixie lanes whose row boots "dkms"
+# (30-lanes.sh; trixie-backports' 7.x), whose headers only the trixie
+# chroot can use: wspbind-dkms installed there, DKMS's module built for
+# each and booted, and the package purged from the chroot again.
 
-pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+pkg_version=$(make -s version)
 pkg_arch=$(dpkg --print-architecture)
 pkg_names=(wspbind-dkms libwspbind-dev libwspbind0)
 pkg_debs=("$build/pkg/wspbind-dkms_${pkg_version}_all.deb"
@@ -27,7 +27,7 @@ install_staged() {
 
 	rm -rf "$dest"
 	# Another part may have left Kbuild output for another kernel.
-	make -s -C "/lib/modules/$kver/build" M="$top" clean &&
+	make -s module-clean KVER="$kver" &&
 	make install DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
 	want=$(printf '%s\n' "lib/modules/$kver/updates/wspbind.ko" \
 		usr/include/linux/wspbind.h usr/include/wspbind.h \
@@ -50,6 +50,21 @@ install_staged() {
 	make uninstall DESTDIR="$top/$dest" PREFIX=/usr KVER="$kver" || return
 	got=$(cd "$dest" && find . ! -type d)
 	[ -z "$got" ] || { echo "left after uninstall: $got"; return 1; }
+}
+
+# dkms_exclusive: dkms.conf's BUILD_EXCLUSIVE_KERNEL (DKMS matches a
+# release against it with bash's =~) takes 6.1 and newer, every lane's
+# release among them, and nothing older.
+dkms_exclusive() {
+	local re k
+
+	re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
+	for k in 6.1.0-57-amd64 6.19-amd64 7.3-amd64 10.0.1-amd64 "${lane_built[@]}"; do
+		[[ -n $re && $k =~ $re ]] || { echo "refuses $k"; return 1; }
+	done
+	for k in 6.0.0-1-amd64 6.0-amd64 5.10.0-30-amd64; do
+		[[ ! $k =~ $re ]] || { echo "takes $k"; return 1; }
+	done
 }
 
 # pkg_purge: purge the packages; nothing of them, and none of DKMS's
@@ -170,32 +185,29 @@ pkg_program() {
 # where dkms_module says) runs the pkg-config program and the tracepoint
 # and counter tests; each counts as TAP.
 pkg_vm() {
-	local k=$1 out="$logs/vm-dkms-$1.out" name script=""
-	local ko=${2:-$(dkms_module "$1")}
+	local k=$1 name ko=${2:-$(dkms_module "$1")}
 
-	for name in pkg_test wspbind_observe_test; do
-		script+="echo '=== begin $name ==='; ./$name; echo '=== end $name ===';"
-	done
-	if WSPBIND_LOG_DIR=$logs scripts/vm-run --kernel "$k" \
-		--module "$ko" --add "$build/pkg/pkg_test" \
+	vm_boot "dkms-$k" "vm-dkms-$k.out" \
+		"dkms $k: VM ran with no oops, WARNING or BUG in the guest log" \
+		--kernel "$k" --module "$ko" --add "$build/pkg/pkg_test" \
 		--add "$build/selftests/wspbind_observe_test" \
-		-- sh -c "$script" >"$out" 2>&1; then
-		ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
-	else
-		not_ok "dkms $k: VM ran with no oops, WARNING or BUG in the guest log"
-		vm_says "$out"
-	fi
+		--part pkg_test ./pkg_test \
+		--part wspbind_observe_test ./wspbind_observe_test
 	for name in pkg_test wspbind_observe_test; do
-		section "$out" "$name" >"$logs/dkms-$k-$name.tap"
-		count_tap "dkms $k: $name" "$logs/dkms-$k-$name.tap"
+		count_tap "dkms $k: $name" "$parts/dkms-$k/$name"
 	done
 }
 
 step "make install and uninstall with DESTDIR and PREFIX" install_staged
+step "DKMS builds for 6.1 and newer only (BUILD_EXCLUSIVE_KERNEL)" dkms_exclusive
+
+# The lanes DKMS builds for: on the host, and in the trixie chroot.
+mapfile -t pkg_host_lanes < <(lanes_with dkms host)
+mapfile -t pkg_chroot_lanes < <(lanes_with dkms trixie)
 
 # A run that stopped half way may have left the packages installed.
 pkg_purge >/dev/null 2>&1
-[ -z "${kver_tbpo:-}" ] || chroot_purge >/dev/null 2>&1
+[ ${#pkg_chroot_lanes[@]} -eq 0 ] || chroot_purge >/dev/null 2>&1
 # What installing the packages adds beside them, to take away after the
 # purge unless it was there before: the group, and depmod's indexes in
 # /lib/modules/RELEASE of kernels that only have their headers installed.
@@ -210,8 +222,10 @@ if step "packages build (dpkg-buildpackage -us -uc -b)" \
 	if step "packages install (dpkg -i)" dpkg -i "${pkg_debs[@]}"; then
 		mapfile -t pkg_sets < <(header_sets)
 		printf '# kernel header set: %s\n' "${pkg_sets[@]}"
-		printf '%s\n' "${pkg_sets[@]}" | grep -q "^$kver " ||
-			not_ok "the VM kernel's headers ($kver) are installed"
+		for k in ${pkg_host_lanes[@]+"${pkg_host_lanes[@]}"}; do
+			printf '%s\n' "${pkg_sets[@]}" | grep -qxF "$k ${kernel_kdir[$k]}" ||
+				not_ok "$k's headers (${kernel_kdir[$k]}) are a header set DKMS builds for"
+		done
 		step "a program builds with pkg-config --cflags --libs wspbind" \
 			pkg_program "$build/pkg/pkg_test"
 		for set in "${pkg_sets[@]}"; do
@@ -221,13 +235,14 @@ if step "packages build (dpkg-buildpackage -us -uc -b)" \
 		done
 		# The pkg-config program boots with the chroot's DKMS module
 		# too, before the purge takes its library away.
-		if [ -n "${kver_tbpo:-}" ]; then
-			step "DKMS built the module for $kver_tbpo (trixie chroot)" \
-				chroot_dkms "$kver_tbpo" "${kernel_kdir[$kver_tbpo]}" &&
-				pkg_vm "$kver_tbpo" "$build/pkg/dkms-$kver_tbpo/wspbind.ko"
+		for k in ${pkg_chroot_lanes[@]+"${pkg_chroot_lanes[@]}"}; do
+			step "DKMS built the module for $k (trixie chroot)" \
+				chroot_dkms "$k" "${kernel_kdir[$k]}" &&
+				pkg_vm "$k" "$build/pkg/dkms-$k/wspbind.ko"
+		done
+		[ ${#pkg_chroot_lanes[@]} -eq 0 ] ||
 			step "wspbind-dkms purges from the trixie chroot, leaving nothing behind" \
 				chroot_purge
-		fi
 	fi
 	step "packages purge, leaving nothing behind" pkg_purge
 	$pkg_group_existed || groupdel wspbind 2>/dev/null
