@@ -34,7 +34,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 
 .PHONY: all module module-w1 sparse lib selftests tests demo check style \
 	clean deps vm-module bench debug-kernel kunit-module wine-tests \
-	wine-module wine-check demo-wine
+	wine-ws2_32-tests wine-ws2_32 wine-module wine-check demo-wine
 
 all: module lib
 
@@ -155,12 +155,14 @@ WINE_DEPS	:= wine vm bpo trixie
 # libwine-dev's headers generated from IDL: the chroot's, Wine 10.0's.
 WINE_IDL_INC	= $(shell scripts/trixie-chroot --dir)/usr/include/wine/wine/windows
 WINE_OBJ	:= $(BUILD)/wine/obj-trixie
+WINE_ROOTFS	= --rootfs-chroot $(shell scripts/trixie-chroot --dir)
 else ifeq ($(WINE),8)
 WINE_OPT	:=
 WINE_TAG	:=
 WINE_DEPS	:= wine vm
 WINE_IDL_INC	:= /usr/include/wine/wine/windows
 WINE_OBJ	:= $(BUILD)/wine
+WINE_ROOTFS	:= --rootfs-host
 else
 $(error WINE=$(WINE): 8 (Debian 12's Wine 8.0) or 10 (Debian 13's Wine 10.0))
 endif
@@ -196,6 +198,42 @@ $(WINE_OBJ)/%.o: contrib/wine/tests/%.c
 $(BUILD)/wine/ws2_32_sock_test$(WINE_TAG).exe: $(WINE_TEST_OBJS)
 	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
 		-lws2_32 -liphlpapi -luser32 -lmsvcrt
+
+# Wine's whole ws2_32 sock and afd tests (dlls/ws2_32/tests/sock.c and
+# afd.c of the same source, compiled as they are), for scripts/wine-ws2_32.
+WS2_32_OBJS	:= $(WINE_OBJ)/ws2_32/sock.o $(WINE_OBJ)/ws2_32/afd.o \
+	$(WINE_OBJ)/ws2_32/testlist.o
+
+wine-ws2_32-tests: $(BUILD)/wine/ws2_32_test$(WINE_TAG).exe
+
+$(WINE_OBJ)/ws2_32/testlist.o: contrib/wine/tests/wine_testlist.c
+$(WINE_OBJ)/ws2_32/%.o:
+	@mkdir -p $(@D)
+	src=$$(scripts/wine-server $(WINE_OPT) --source) && \
+	f=$(if $(filter testlist,$*),contrib/wine/tests/wine_testlist.c,$$src/dlls/ws2_32/tests/$*.c) && \
+	$(MINGW_CC) -c -o $@ $$f -DWHOLE_WS2_32 -I$$src/dlls/ws2_32/tests \
+		-I$$src/include -I$(WINE_IDL_INC) -I$$src/include/msvcrt \
+		$(WINE_TEST_CFLAGS)
+
+$(BUILD)/wine/ws2_32_test$(WINE_TAG).exe: $(WS2_32_OBJS)
+	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
+		-lws2_32 -liphlpapi -luser32 -lntdll -lmsvcrt
+
+# Those tests in the VM (the module loaded): a table per test function,
+# stock Wine beside Wine on wspbind. Long: some 5400 s allowed.
+# WS2_32_ARGS: more options of scripts/wine-ws2_32 (--tests sock --quiet-ok).
+wine-ws2_32:
+	scripts/install-deps $(WINE_DEPS)
+	$(MAKE) wine-ws2_32-tests wine-module
+	@mkdir -p $(BUILD)/wine$(WINE_TAG)
+	server=$$(scripts/wine-server $(WINE_OPT)) && \
+	scripts/wine-prefix $(WINE_OPT) >/dev/null && \
+	{ WSPBIND_LOG_DIR=$(BUILD)/wine$(WINE_TAG) scripts/vm-run \
+		$(WINE_ROOTFS) --mem 2048 --timeout 5400 -- \
+		scripts/wine-ws2_32 --wineserver "$$server" $(WS2_32_ARGS) 2>&1; \
+	  echo $$? >$(BUILD)/wine$(WINE_TAG)/ws2_32.status; } | \
+		tee $(BUILD)/wine$(WINE_TAG)/ws2_32.txt && \
+	exit "$$(cat $(BUILD)/wine$(WINE_TAG)/ws2_32.status)"
 
 # The module for the kernel the Wine VM boots (see WINE above).
 wine-module:
