@@ -10,6 +10,7 @@
 #   make bench           WSPBind against bind(2) in the VM (scripts/bench)
 #   make wine-check      Wine on wspbind against stock Wine, host and VM
 #   make demo-wine       stock Wine, Wine on wspbind and Windows, side by side
+#                        (both: WINE=10 for Debian 13's Wine 10.0)
 #   make install         see install.mk (DESTDIR, PREFIX, ...)
 
 KVER		?= $(shell uname -r)
@@ -39,7 +40,8 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 
 .PHONY: all module module-w1 sparse module-clean lib selftests tests demo \
 	check style clean deps vm-module bench debug-kernel kunit-module \
-	wine-tests wine-check demo-wine version
+	wine-tests wine-ws2_32-tests wine-ws2_32 wine-module wine-check \
+	demo-wine version
 
 all: module lib
 
@@ -149,11 +151,39 @@ check:
 # Wine (contrib/wine/): the Windows program, built with mingw-w64; Wine on
 # wspbind against stock Wine on the host (no device) and in the VM (the
 # host's userland over 9p, the module loaded); the demo's table.
+#
+# WINE=8 (the default) is Debian 12's Wine 8.0, on the host, and the VM
+# boots Debian 12's 6.1 kernel. WINE=10 is Debian 13's Wine 10.0, in the
+# trixie chroot (scripts/wine-server --trixie, ...), which is also the
+# VM's userland; the VM boots the kernel that WINE_KERNEL names as
+# scripts/fetch-kernel --release does: bpo, the 6.12 kernel (the default;
+# Debian 13's own series), or trixie-bpo, trixie-backports' 7.x (the
+# module built in the chroot).
 MINGW_CC	?= x86_64-w64-mingw32-gcc
 WINE_CFLAGS	:= -O2 -Wall -Wextra -Wno-missing-field-initializers -Werror
+WINE		?= 8
+WINE_KERNEL	?= bpo
+ifeq ($(WINE),10)
+WINE_OPT	:= --trixie
+WINE_TAG	:= -trixie
+WINE_DEPS	:= wine vm bpo trixie
+# libwine-dev's headers generated from IDL: the chroot's, Wine 10.0's.
+WINE_IDL_INC	= $(shell scripts/trixie-chroot --dir)/usr/include/wine/wine/windows
+WINE_OBJ	:= $(BUILD)/wine/obj-trixie
+WINE_ROOTFS	= --rootfs-chroot $(shell scripts/trixie-chroot --dir)
+else ifeq ($(WINE),8)
+WINE_OPT	:=
+WINE_TAG	:=
+WINE_DEPS	:= wine vm
+WINE_IDL_INC	:= /usr/include/wine/wine/windows
+WINE_OBJ	:= $(BUILD)/wine
+WINE_ROOTFS	:= --rootfs-host
+else
+$(error WINE=$(WINE): 8 (Debian 12's Wine 8.0) or 10 (Debian 13's Wine 10.0))
+endif
 
-wine-tests: $(BUILD)/wine/winsock_bind.exe $(BUILD)/wine/ws2_32_sock_test.exe \
-	$(BUILD)/wine/native_probe
+wine-tests: $(BUILD)/wine/winsock_bind.exe \
+	$(BUILD)/wine/ws2_32_sock_test$(WINE_TAG).exe $(BUILD)/wine/native_probe
 
 # A native program beside a prefix's socket (scripts/wine-suite).
 $(BUILD)/wine/native_probe: contrib/wine/tests/native_probe.c $(LIB_SRCS) lib/wspbind.h
@@ -165,34 +195,85 @@ $(BUILD)/wine/winsock_bind.exe: contrib/wine/tests/winsock_bind.c
 	$(MINGW_CC) $(WINE_CFLAGS) -o $@ $< -lws2_32
 
 # Wine's own test_bind and test_reuseaddr (dlls/ws2_32/tests/sock.c of the
-# source scripts/wine-server unpacks), compiled as Wine's makedep compiles
-# a PE test: Wine's include/ and its msvcrt headers first (with
-# libwine-dev's headers generated from IDL), Wine's PE defines; linked by
-# winegcc against libwine-dev's import libraries.
+# source scripts/wine-server unpacks, for WINE's Wine), compiled as Wine's
+# makedep compiles a PE test: Wine's include/ and its msvcrt headers first
+# (with libwine-dev's headers generated from IDL), Wine's PE defines;
+# linked by winegcc against libwine-dev's import libraries.
 WINE_TEST_CFLAGS := -nostdinc -D_MSVCR_VER=0 -D__WINESRC__ -D__WINE_PE_BUILD \
 	-Wall -fno-strict-aliasing -g -O2
-WINE_TEST_OBJS	:= $(BUILD)/wine/wine_sock_tests.o $(BUILD)/wine/wine_testlist.o
+WINE_TEST_OBJS	:= $(WINE_OBJ)/wine_sock_tests.o $(WINE_OBJ)/wine_testlist.o
 
-$(BUILD)/wine/%.o: contrib/wine/tests/%.c
+$(WINE_OBJ)/%.o: contrib/wine/tests/%.c
 	@mkdir -p $(@D)
-	src=$$(scripts/wine-server --source) && \
+	src=$$(scripts/wine-server $(WINE_OPT) --source) && \
 	$(MINGW_CC) -c -o $@ $< -I$$src/dlls/ws2_32/tests -I$$src/include \
-		-I/usr/include/wine/wine/windows -I$$src/include/msvcrt \
+		-I$(WINE_IDL_INC) -I$$src/include/msvcrt \
 		$(WINE_TEST_CFLAGS)
 
-$(BUILD)/wine/ws2_32_sock_test.exe: $(WINE_TEST_OBJS)
+$(BUILD)/wine/ws2_32_sock_test$(WINE_TAG).exe: $(WINE_TEST_OBJS)
 	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
 		-lws2_32 -liphlpapi -luser32 -lmsvcrt
 
+# Wine's whole ws2_32 sock and afd tests (dlls/ws2_32/tests/sock.c and
+# afd.c of the same source, compiled as they are), for scripts/wine-ws2_32.
+WS2_32_OBJS	:= $(WINE_OBJ)/ws2_32/sock.o $(WINE_OBJ)/ws2_32/afd.o \
+	$(WINE_OBJ)/ws2_32/testlist.o
+
+wine-ws2_32-tests: $(BUILD)/wine/ws2_32_test$(WINE_TAG).exe
+
+$(WINE_OBJ)/ws2_32/testlist.o: contrib/wine/tests/wine_testlist.c
+$(WINE_OBJ)/ws2_32/%.o:
+	@mkdir -p $(@D)
+	src=$$(scripts/wine-server $(WINE_OPT) --source) && \
+	f=$(if $(filter testlist,$*),contrib/wine/tests/wine_testlist.c,$$src/dlls/ws2_32/tests/$*.c) && \
+	$(MINGW_CC) -c -o $@ $$f -DWHOLE_WS2_32 -I$$src/dlls/ws2_32/tests \
+		-I$$src/include -I$(WINE_IDL_INC) -I$$src/include/msvcrt \
+		$(WINE_TEST_CFLAGS)
+
+$(BUILD)/wine/ws2_32_test$(WINE_TAG).exe: $(WS2_32_OBJS)
+	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
+		-lws2_32 -liphlpapi -luser32 -lntdll -lmsvcrt
+
+# Those tests in the VM (the module loaded): a table per test function,
+# stock Wine beside Wine on wspbind. Long: some 5400 s allowed.
+# WS2_32_ARGS: more options of scripts/wine-ws2_32 (--tests sock --quiet-ok).
+wine-ws2_32:
+	scripts/install-deps $(WINE_DEPS)
+	$(MAKE) wine-ws2_32-tests wine-module
+	@mkdir -p $(BUILD)/wine$(WINE_TAG)
+	server=$$(scripts/wine-server $(WINE_OPT)) && \
+	scripts/wine-prefix $(WINE_OPT) >/dev/null && \
+	{ WSPBIND_LOG_DIR=$(BUILD)/wine$(WINE_TAG) scripts/vm-run \
+		$(WINE_ROOTFS) --mem 2048 --timeout 5400 -- \
+		scripts/wine-ws2_32 --wineserver "$$server" $(WS2_32_ARGS) 2>&1; \
+	  echo $$? >$(BUILD)/wine$(WINE_TAG)/ws2_32.status; } | \
+		tee $(BUILD)/wine$(WINE_TAG)/ws2_32.txt && \
+	exit "$$(cat $(BUILD)/wine$(WINE_TAG)/ws2_32.status)"
+
+# The module for the kernel the Wine VM boots (see WINE above).
+wine-module:
+ifeq ($(WINE),10)
+	kver=$$(scripts/fetch-kernel --release $(WINE_KERNEL)) && \
+	case "$(WINE_KERNEL)" in \
+	trixie-bpo) run="scripts/trixie-chroot run" t=--trixie ;; \
+	*) run="" t="" ;; \
+	esac && \
+	kdir=$$(scripts/fetch-kernel $$t --headers $$kver) && \
+	scripts/fetch-kernel $$t $$kver >/dev/null && \
+	$$run $(MAKE) module KVER=$$kver KDIR=$$kdir
+else
+	$(MAKE) vm-module
+endif
+
 wine-check:
-	scripts/install-deps wine vm
-	$(MAKE) wine-tests vm-module
-	scripts/wine-check
+	scripts/install-deps $(WINE_DEPS)
+	$(MAKE) wine-tests wine-module
+	scripts/wine-check $(WINE_OPT)
 
 demo-wine:
-	scripts/install-deps wine vm
-	$(MAKE) wine-tests vm-module
-	scripts/wine-check --demo
+	scripts/install-deps $(WINE_DEPS)
+	$(MAKE) wine-tests wine-module
+	scripts/wine-check $(WINE_OPT) --demo
 
 include install.mk
 
