@@ -120,23 +120,68 @@ static void wspbind_claim_reuse(struct sock *sk,
 }
 
 /*
- * Undo the bind kernel_bind() just made, leaving the socket as a failed
- * inet_bind() leaves it: no port (the protocol's put_port, which
- * inet_bind() calls itself when a BPF program refuses a bind it made:
- * inet_put_port() for TCP, udp_lib_unhash() for UDP), no address, the
- * locks a bind sets cleared, IPV6_V6ONLY as it was. Another thread of the
- * program may have made it listen, or connect, since: that is undone
+ * What a bind sets on a socket: saved before it, so that a bind undone
+ * leaves the socket as it was (a socket whose connect() failed, say,
+ * still reads its old port back from getsockname()).
+ */
+struct wspbind_prebind {
+	__be32 saddr;
+	__be32 rcv_saddr;
+	__be16 sport;
+	u8 userlocks;
+	bool v6only;
+#if IS_ENABLED(CONFIG_IPV6)
+	struct in6_addr v6_saddr;
+	struct in6_addr v6_rcv_saddr;
+#endif
+};
+
+static void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	lock_sock(sk);
+	b->saddr = inet->inet_saddr;
+	b->rcv_saddr = inet->inet_rcv_saddr;
+	b->sport = inet->inet_sport;
+	b->userlocks = sk->sk_userlocks;
+	b->v6only = sk->sk_ipv6only;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		b->v6_saddr = inet6_sk(sk)->saddr;
+		b->v6_rcv_saddr = sk->sk_v6_rcv_saddr;
+	}
+#endif
+	release_sock(sk);
+}
+
+/*
+ * Undo the bind kernel_bind() just made: the port given back through the
+ * protocol's put_port, which inet_bind() itself calls when a BPF program
+ * refuses a bind it made (inet_put_port() for TCP, udp_lib_unhash() for
+ * UDP), and what the bind set as it was. Another thread of the program
+ * may have made the socket listen, or connect, since: that is undone
  * first. The caller holds the socket's lock.
  */
-static void wspbind_unbind_locked(struct sock *sk, bool v6only)
+static void wspbind_unbind_locked(struct sock *sk,
+				  const struct wspbind_prebind *b)
 {
+	struct inet_sock *inet = inet_sk(sk);
+
 	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_state != TCP_CLOSE)
 		sk->sk_prot->disconnect(sk, 0);
 	sk->sk_prot->put_port(sk);
-	inet_sk(sk)->inet_sport = 0;
-	sk->sk_userlocks &= ~(SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
-	inet_reset_saddr(sk);
-	sk->sk_ipv6only = v6only;
+	inet->inet_sport = b->sport;
+	inet->inet_saddr = b->saddr;
+	WRITE_ONCE(inet->inet_rcv_saddr, b->rcv_saddr);
+	sk->sk_userlocks = b->userlocks;
+	sk->sk_ipv6only = b->v6only;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		inet6_sk(sk)->saddr = b->v6_saddr;
+		sk->sk_v6_rcv_saddr = b->v6_rcv_saddr;
+	}
+#endif
 }
 
 /*
@@ -350,14 +395,14 @@ static int wspbind_bind_shared(struct socket *sock,
 	};
 	struct wspbind_claim claim = { .sk = sk, .opt = opt };
 	const struct wspbind_linux_reuse *mark = &claim.linux_reuse;
+	struct wspbind_prebind before;
 	enum wspbind_share share;
 	struct wspbind_port p;
-	bool v6only;
 	int err;
 
 	wspbind_claim_addr(sk, addr, &claim.addr);
-	v6only = claim.addr.v6only;
 	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
+	wspbind_prebind_save(sk, &before);
 
 	wspbind_claim_reuse(sk, &claim, &own, false);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
@@ -384,14 +429,14 @@ static int wspbind_bind_shared(struct socket *sock,
 	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol,
 				inet_sk(sk)->inet_num);
 	if (err) {
-		wspbind_unbind_locked(sk, v6only);
+		wspbind_unbind_locked(sk, &before);
 		goto out_release;
 	}
 	share = wspbind_port_decide(&p, &claim);
 	if (share == WSPBIND_SHARE_OK) {
 		wspbind_port_register(&p, entry, sock, opt);
 	} else {
-		wspbind_unbind_locked(sk, v6only);
+		wspbind_unbind_locked(sk, &before);
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
 		*wsa = wspbind_share_wsa(share);
@@ -416,7 +461,7 @@ struct wspbind_search {
 	int addrlen;
 	struct wspbind_entry *entry;	/* filed for the port bound */
 	enum wspbind_opt opt;
-	bool v6only;			/* IPV6_V6ONLY before the search */
+	struct wspbind_prebind before;	/* the socket before the search */
 	int may_bind_privileged;	/* -1 until asked */
 	u32 tried;			/* candidates looked at: its length */
 };
@@ -470,7 +515,7 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 						inet_sk(sk)->inet_num);
 			if (err) {
 				lock_sock(sk);
-				wspbind_unbind_locked(sk, s->v6only);
+				wspbind_unbind_locked(sk, &s->before);
 				release_sock(sk);
 				return err;
 			}
@@ -511,7 +556,6 @@ static int wspbind_bind_any_port(struct socket *sock,
 		.addrlen = addrlen,
 		.entry = entry,
 		.opt = opt,
-		.v6only = sock->sk->sk_ipv6only,
 		.may_bind_privileged = -1,
 	};
 	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
@@ -521,6 +565,7 @@ static int wspbind_bind_any_port(struct socket *sock,
 	int err = -EADDRINUSE;
 	u16 low, high;
 
+	wspbind_prebind_save(sk, &s.before);
 	wspbind_net_range(sock_net(sk), &low, &high);
 	span = (u32)high - low + 1;
 	stride = wspbind_held_stride(sk);
