@@ -125,14 +125,14 @@ static void wspbind_claim_reuse(struct sock *sk,
  * still reads its old port back from getsockname()).
  */
 struct wspbind_prebind {
-	__be32 saddr;
-	__be32 rcv_saddr;
+	__be32 src4;		/* inet_saddr */
+	__be32 rcv4;		/* inet_rcv_saddr */
 	__be16 sport;
 	u8 userlocks;
 	bool v6only;
 #if IS_ENABLED(CONFIG_IPV6)
-	struct in6_addr v6_saddr;
-	struct in6_addr v6_rcv_saddr;
+	struct in6_addr src6;	/* the ipv6_pinfo's saddr */
+	struct in6_addr rcv6;	/* sk_v6_rcv_saddr */
 #endif
 };
 
@@ -141,15 +141,15 @@ static void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
 	struct inet_sock *inet = inet_sk(sk);
 
 	lock_sock(sk);
-	b->saddr = inet->inet_saddr;
-	b->rcv_saddr = inet->inet_rcv_saddr;
+	b->src4 = inet->inet_saddr;
+	b->rcv4 = inet->inet_rcv_saddr;
 	b->sport = inet->inet_sport;
 	b->userlocks = sk->sk_userlocks;
 	b->v6only = sk->sk_ipv6only;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
-		b->v6_saddr = inet6_sk(sk)->saddr;
-		b->v6_rcv_saddr = sk->sk_v6_rcv_saddr;
+		b->src6 = inet6_sk(sk)->saddr;
+		b->rcv6 = sk->sk_v6_rcv_saddr;
 	}
 #endif
 	release_sock(sk);
@@ -172,14 +172,14 @@ static void wspbind_unbind_locked(struct sock *sk,
 		sk->sk_prot->disconnect(sk, 0);
 	sk->sk_prot->put_port(sk);
 	inet->inet_sport = b->sport;
-	inet->inet_saddr = b->saddr;
-	WRITE_ONCE(inet->inet_rcv_saddr, b->rcv_saddr);
+	inet->inet_saddr = b->src4;
+	WRITE_ONCE(inet->inet_rcv_saddr, b->rcv4);
 	sk->sk_userlocks = b->userlocks;
 	sk->sk_ipv6only = b->v6only;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
-		inet6_sk(sk)->saddr = b->v6_saddr;
-		sk->sk_v6_rcv_saddr = b->v6_rcv_saddr;
+		inet6_sk(sk)->saddr = b->src6;
+		sk->sk_v6_rcv_saddr = b->rcv6;
 	}
 #endif
 }
