@@ -244,7 +244,7 @@ wine-ws2_32:
 	server=$$(scripts/wine-server $(WINE_OPT)) && \
 	scripts/wine-prefix $(WINE_OPT) >/dev/null && \
 	{ WSPBIND_LOG_DIR=$(BUILD)/wine$(WINE_TAG) scripts/vm-run \
-		$(WINE_ROOTFS) --mem 2048 --timeout 5400 -- \
+		$(WINE_ROOTFS) --dummy-net --mem 2048 --timeout 5400 -- \
 		scripts/wine-ws2_32 --wineserver "$$server" $(WS2_32_ARGS) 2>&1; \
 	  echo $$? >$(BUILD)/wine$(WINE_TAG)/ws2_32.status; } | \
 		tee $(BUILD)/wine$(WINE_TAG)/ws2_32.txt && \
