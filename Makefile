@@ -97,9 +97,11 @@ tests: $(BUILD)/tests/rules_test $(BUILD)/tests/sharing_test \
 	$(BUILD)/tests/lib_test32 $(BUILD)/tests/wspbind_demo
 
 $(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
-			  module/rules.c module/rules.h
+			  module/rules.c module/rules.h module/errors.c \
+			  module/errors.h module/port_search.h
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c
+	$(CC) $(TEST_CFLAGS) -o $@ module/test/rules_test.c module/rules.c \
+		module/errors.c
 
 $(BUILD)/tests/sharing_test: module/test/sharing_test.c \
 			    module/test/sharing_cases.h module/sharing.c \

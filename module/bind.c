@@ -24,6 +24,7 @@
 #include <linux/wspbind.h>
 
 #include "compat.h"
+#include "errors.h"
 #include "internal.h"
 #include "rules.h"
 #include "sharing.h"
@@ -35,7 +36,7 @@ bool wspbind_allow_no_new_privs;
  * sin_port and sin6_port share their offset, so one helper serves both
  * families.
  */
-static __be16 *wspbind_name_port(struct sockaddr_storage *addr)
+__be16 *wspbind_name_port(struct sockaddr_storage *addr)
 {
 	BUILD_BUG_ON(offsetof(struct sockaddr_in, sin_port) !=
 		     offsetof(struct sockaddr_in6, sin6_port));
@@ -47,17 +48,20 @@ static __be16 *wspbind_name_port(struct sockaddr_storage *addr)
  * reaches the bind, and check it against the socket's family: its length
  * before the copy, its first two bytes after.
  */
-static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
+static int wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 			     const struct wspbind_bind *req, int family)
 {
 	bool winsock = req->flags & WSPBIND_BIND_WINSOCK_AF;
 	int len = wspbind_name_copy_len(req->namelen, family);
+	int err;
 
 	memset(addr, 0, sizeof(*addr));
 	if (len < 0 ||
-	    copy_from_user(addr, u64_to_user_ptr(req->name), len) ||
-	    wspbind_check_name_family(addr->ss_family, winsock, family))
-		return WSPBIND_WSAEFAULT;
+	    copy_from_user(addr, u64_to_user_ptr(req->name), len))
+		return -EFAULT;
+	err = wspbind_check_name_family(addr->ss_family, winsock, family);
+	if (err)
+		return err;
 
 	addr->ss_family = family;
 	*addrlen = wspbind_name_min_len(family);
@@ -82,8 +86,8 @@ static u32 wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
  * looks at the port again: a socket bound with bind(2) in the meantime,
  * that Linux would have kept the claim from, undoes the claim's bind.
  */
-static void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
-			      unsigned char reuseport)
+void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
+		       unsigned char reuseport)
 {
 	lock_sock(sk);
 	sk->sk_reuse = reuse;
@@ -106,7 +110,7 @@ static void wspbind_claim_reuse(struct sock *sk,
 				const struct wspbind_linux_reuse *own,
 				bool shares)
 {
-	const struct wspbind_linux_reuse *mark = &claim->linux_reuse;
+	const struct wspbind_linux_reuse *mark = &claim->party.linux_reuse;
 	bool tcp = sk->sk_protocol == IPPROTO_TCP;
 
 	if (!claim->force)
@@ -119,24 +123,7 @@ static void wspbind_claim_reuse(struct sock *sk,
 		wspbind_set_reuse(sk, SK_CAN_REUSE, 1);
 }
 
-/*
- * What a bind sets on a socket: saved before it, so that a bind undone
- * leaves the socket as it was (a socket whose connect() failed, say,
- * still reads its old port back from getsockname()).
- */
-struct wspbind_prebind {
-	__be32 src4;		/* inet_saddr */
-	__be32 rcv4;		/* inet_rcv_saddr */
-	__be16 sport;
-	u8 userlocks;
-	bool v6only;
-#if IS_ENABLED(CONFIG_IPV6)
-	struct in6_addr src6;	/* the ipv6_pinfo's saddr */
-	struct in6_addr rcv6;	/* sk_v6_rcv_saddr */
-#endif
-};
-
-static void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
+void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -163,8 +150,7 @@ static void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
  * may have made the socket listen, or connect, since: that is undone
  * first. The caller holds the socket's lock.
  */
-static void wspbind_unbind_locked(struct sock *sk,
-				  const struct wspbind_prebind *b)
+void wspbind_unbind_locked(struct sock *sk, const struct wspbind_prebind *b)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -294,17 +280,17 @@ static int wspbind_link_local_dev(struct net *net, const struct in6_addr *a)
  * with one (Linux ignores it); scope id 0 on a link-local address means
  * the link that has the address (Linux refuses it with EINVAL).
  */
-static u32 wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
+static int wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
 {
 	if (!(ipv6_addr_type(&sin6->sin6_addr) & IPV6_ADDR_LINKLOCAL))
-		return sin6->sin6_scope_id ? WSPBIND_WSAEADDRNOTAVAIL : 0;
+		return sin6->sin6_scope_id ? -EADDRNOTAVAIL : 0;
 	if (!sin6->sin6_scope_id)
 		sin6->sin6_scope_id = wspbind_link_local_dev(net,
 							     &sin6->sin6_addr);
-	return sin6->sin6_scope_id ? 0 : WSPBIND_WSAEADDRNOTAVAIL;
+	return sin6->sin6_scope_id ? 0 : -EADDRNOTAVAIL;
 }
 #else
-static u32 wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
+static int wspbind_check_scope(struct net *net, struct sockaddr_in6 *sin6)
 {
 	return 0;
 }
@@ -334,12 +320,14 @@ static void wspbind_claim_addr(const struct sock *sk,
 /*
  * After Linux refused a bind: would Windows's table let it in, with the
  * whole mark or past Linux's check (&wspbind_claim.force)? A look at the
- * port, before anything is bound, says; where the table refuses too, its
- * answer is the one to give. -EADDRINUSE where only Linux's rule refuses
- * (a socket bound with bind(2)).
+ * port, before anything is bound, says: 0 to bind again. Where the table
+ * refuses too, its answer (-EADDRINUSE or -EACCES) is the one to give,
+ * so a socket the table denies hears WSAEACCES though Linux said
+ * EADDRINUSE; -EADDRINUSE where only Linux's rule refuses (a socket
+ * bound with bind(2)).
  */
 static int wspbind_may_share(struct sock *sk, struct wspbind_claim *claim,
-			     u16 port, u32 *wsa)
+			     u16 port)
 {
 	enum wspbind_share share;
 	struct wspbind_port p;
@@ -352,10 +340,8 @@ static int wspbind_may_share(struct sock *sk, struct wspbind_claim *claim,
 	share = wspbind_port_decide(&p, claim);
 	wspbind_port_unlock(&p);
 	claim->first_look = false;
-	if (share != WSPBIND_SHARE_OK) {
-		*wsa = wspbind_share_wsa(share);
-		return 0;
-	}
+	if (share != WSPBIND_SHARE_OK)
+		return wspbind_share_errno(share);
 	/* TCP's first bind had the whole mark already. */
 	if (!claim->force && sk->sk_protocol == IPPROTO_TCP)
 		return -EADDRINUSE;
@@ -385,7 +371,7 @@ static int wspbind_may_share(struct sock *sk, struct wspbind_claim *claim,
 static int wspbind_bind_shared(struct socket *sock,
 			       struct sockaddr_storage *addr, int addrlen,
 			       struct wspbind_entry *entry,
-			       enum wspbind_opt opt, u32 *wsa)
+			       enum wspbind_opt opt)
 {
 	struct sock *sk = sock->sk;
 	u16 port = ntohs(*wspbind_name_port(addr));
@@ -393,29 +379,32 @@ static int wspbind_bind_shared(struct socket *sock,
 		.reuse = sk->sk_reuse,
 		.reuseport = sk->sk_reuseport,
 	};
-	struct wspbind_claim claim = { .sk = sk, .opt = opt };
-	const struct wspbind_linux_reuse *mark = &claim.linux_reuse;
+	struct wspbind_claim claim = {
+		.sk = sk,
+		.party = { .opt = opt, .device = true },
+	};
+	const struct wspbind_linux_reuse *mark = &claim.party.linux_reuse;
 	struct wspbind_prebind before;
 	enum wspbind_share share;
 	struct wspbind_port p;
 	int err;
 
-	wspbind_claim_addr(sk, addr, &claim.addr);
-	wspbind_linux_mark(opt, &own, &claim.linux_reuse);
+	wspbind_claim_addr(sk, addr, &claim.party.addr);
+	wspbind_linux_mark(opt, &own, &claim.party.linux_reuse);
 	wspbind_prebind_save(sk, &before);
 
 	wspbind_claim_reuse(sk, &claim, &own, false);
 	err = wspbind_kernel_bind(sock, addr, addrlen);
 	if (err == -EADDRINUSE) {
-		err = wspbind_may_share(sk, &claim, port, wsa);
-		if (!err && !*wsa) {
+		err = wspbind_may_share(sk, &claim, port);
+		if (!err) {
 			wspbind_claim_reuse(sk, &claim, &own, true);
 			err = wspbind_kernel_bind(sock, addr, addrlen);
 		}
 	}
 
 	lock_sock(sk);
-	if (err || *wsa) {
+	if (err) {
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
 		goto out_release;
@@ -425,7 +414,7 @@ static int wspbind_bind_shared(struct socket *sock,
 	if (claim.force && sk->sk_protocol == IPPROTO_TCP)
 		wspbind_tcp_fastreuse_off(sk);
 
-	wspbind_sock_addr(sk, &claim.addr);
+	wspbind_sock_addr(sk, &claim.party.addr);
 	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol,
 				inet_sk(sk)->inet_num);
 	if (err) {
@@ -439,7 +428,7 @@ static int wspbind_bind_shared(struct socket *sock,
 		wspbind_unbind_locked(sk, &before);
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
-		*wsa = wspbind_share_wsa(share);
+		err = wspbind_share_errno(share);
 	}
 	wspbind_port_unlock(&p);
 	release_sock(sk);
@@ -447,230 +436,27 @@ static int wspbind_bind_shared(struct socket *sock,
 		wspbind_join_twins(&claim);
 	while (claim.nr_twins)
 		sock_put(claim.twins[--claim.nr_twins]);
-	return 0;
+	return err;
 
 out_release:
 	release_sock(sk);
 	return err;
 }
 
-/* One port-0 search. */
-struct wspbind_search {
-	struct socket *sock;
-	struct sockaddr_storage *addr;
-	int addrlen;
-	struct wspbind_entry *entry;	/* filed for the port bound */
-	enum wspbind_opt opt;
-	struct wspbind_prebind before;	/* the socket before the search */
-	int may_bind_privileged;	/* -1 until asked */
-	u32 tried;			/* candidates looked at: its length */
-};
-
-/*
- * May the caller bind a port below ip_unprivileged_port_start? Asked only
- * when a candidate is one, and then once.
- */
-static bool wspbind_may_bind_privileged(struct wspbind_search *s,
-					struct net *net)
-{
-	if (s->may_bind_privileged < 0)
-		s->may_bind_privileged =
-			ns_capable_noaudit(net->user_ns, CAP_NET_BIND_SERVICE);
-	return s->may_bind_privileged;
-}
-
-/*
- * One candidate: -EADDRINUSE to go on to the next, anything else ends the
- * search. @held is the class's bitmap, or NULL to look at the port alone.
- */
-static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
-			    const unsigned long *held, u32 index)
-{
-	struct sock *sk = s->sock->sk;
-	struct net *net = sock_net(sk);
-	int err;
-
-	s->tried++;
-	if (inet_is_local_reserved_port(net, candidate))
-		return -EADDRINUSE;
-	if (inet_port_requires_bind_service(net, candidate) &&
-	    !wspbind_may_bind_privileged(s, net))
-		return -EADDRINUSE;
-
-	if (held ? !test_bit(index, held) :
-		   !wspbind_port_held(sk, candidate)) {
-		struct wspbind_port p;
-
-		/*
-		 * Bound with no options, so Linux refuses it beside any
-		 * holder of the address; then filed, under the port's lock.
-		 * Until then a look at the port sees a socket bound with
-		 * bind(2) with no options, which refuses as much.
-		 */
-		*wspbind_name_port(s->addr) = htons(candidate);
-		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
-		if (!err) {
-			/* The port bound: a cgroup program may rewrite it. */
-			err = wspbind_port_lock(&p, net, sk->sk_protocol,
-						inet_sk(sk)->inet_num);
-			if (err) {
-				lock_sock(sk);
-				wspbind_unbind_locked(sk, &s->before);
-				release_sock(sk);
-				return err;
-			}
-			wspbind_port_register(&p, s->entry, s->sock, s->opt);
-			wspbind_port_unlock(&p);
-		}
-		if (err != -EADDRINUSE)
-			return err;
-	}
-	if (fatal_signal_pending(current))
-		return -EINTR;
-	cond_resched();
-	return -EADDRINUSE;
-}
-
-/*
- * Port 0: bind a port of the range that no socket of the namespace holds,
- * on any address: Winsock's ephemeral ports are unique on the machine,
- * not per address. The range is walked once, in classes of ports that
- * share a slot of the protocol's hash (for TCP, one class: the range), the
- * first class and the start in each chosen at random. A held port costs a
- * look at the hash, not a bind attempt; for UDP one walk of a slot serves
- * its whole class. The socket's SO_REUSEADDR and SO_REUSEPORT are off
- * while it binds, so a port taken since the look is refused and the walk
- * goes on. The port found is filed in the registry with the socket's
- * Winsock option, and the socket then carries the options of every socket
- * the device binds (wspbind_linux_mark()); a failed search gives it back
- * its own.
- */
-static int wspbind_bind_any_port(struct socket *sock,
-				 struct sockaddr_storage *addr, int addrlen,
-				 struct wspbind_entry *entry, enum wspbind_opt opt,
-				 u32 *tried)
-{
-	struct wspbind_search s = {
-		.sock = sock,
-		.addr = addr,
-		.addrlen = addrlen,
-		.entry = entry,
-		.opt = opt,
-		.may_bind_privileged = -1,
-	};
-	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
-	struct sock *sk = sock->sk;
-	u32 span, stride, classes, seed, first, class, count, i, j, index;
-	struct wspbind_linux_reuse own, mark;
-	int err = -EADDRINUSE;
-	u16 low, high;
-
-	wspbind_prebind_save(sk, &s.before);
-	wspbind_net_range(sock_net(sk), &low, &high);
-	span = (u32)high - low + 1;
-	stride = wspbind_held_stride(sk);
-	classes = min(stride, span);
-	/* One draw: the first class, and where each class's walk starts. */
-	seed = get_random_u32();
-	first = seed % classes;
-
-	/*
-	 * Most sockets set neither option, and then there is nothing to switch
-	 * off: a first look without the lock tells.
-	 */
-	own.reuse = sk->sk_reuse;
-	own.reuseport = sk->sk_reuseport;
-	if (own.reuse || own.reuseport)
-		wspbind_set_reuse(sk, SK_NO_REUSE, 0);
-
-	for (j = 0; j < classes && err == -EADDRINUSE; j++) {
-		class = wspbind_class_index(classes, first, j);
-		count = wspbind_class_size(span, stride, class);
-		if (stride > 1)
-			wspbind_held_class(sk, low + class, stride, count,
-					   held);
-		for (i = 0; i < count && err == -EADDRINUSE; i++) {
-			index = wspbind_class_index(count, seed / classes, i);
-			err = wspbind_try_port(&s, wspbind_class_port(low, stride,
-								      class,
-								      index),
-					       stride > 1 ? held : NULL, index);
-		}
-	}
-	*wspbind_name_port(addr) = 0;
-
-	wspbind_linux_mark(opt, &own, &mark);
-	if (!err)
-		wspbind_set_reuse(sk, mark.reuse, mark.reuseport);
-	else if (own.reuse || own.reuseport)
-		wspbind_set_reuse(sk, own.reuse, own.reuseport);
-
-	*tried = s.tried;
-	/* Every port of the range is taken: Winsock calls that WSAENOBUFS. */
-	return err == -EADDRINUSE ? -ENOBUFS : err;
-}
-
-/* The Winsock option a request carries; WSAEINVAL for both. */
-static u32 wspbind_req_opt(const struct wspbind_bind *req,
+/* The Winsock option a request carries; -EINVAL for both. */
+static int wspbind_req_opt(const struct wspbind_bind *req,
 			   enum wspbind_opt *opt)
 {
 	u32 both = WSPBIND_BIND_REUSEADDR | WSPBIND_BIND_EXCLUSIVEADDRUSE;
 
 	if ((req->flags & both) == both)
-		return WSPBIND_WSAEINVAL;
+		return -EINVAL;
 	if (req->flags & WSPBIND_BIND_REUSEADDR)
 		*opt = WSPBIND_OPT_REUSEADDR;
 	else if (req->flags & WSPBIND_BIND_EXCLUSIVEADDRUSE)
 		*opt = WSPBIND_OPT_EXCLUSIVE;
 	else
 		*opt = WSPBIND_OPT_NONE;
-	return 0;
-}
-
-/* Bind a socket that passed every check. */
-static u32 wspbind_bind_socket(struct socket *sock,
-			       struct sockaddr_storage *addr, int addrlen,
-			       const struct wspbind_bind *req, u16 *port,
-			       struct wspbind_event *ev)
-{
-	struct wspbind_entry *entry;
-	enum wspbind_opt opt;
-	u32 wsa = 0;
-	int err;
-
-	if (READ_ONCE(inet_sk(sock->sk)->inet_num))
-		return WSPBIND_WSAEINVAL;
-	wsa = wspbind_req_opt(req, &opt);
-	if (wsa)
-		return wsa;
-	if (sock->sk->sk_family == AF_INET6) {
-		wsa = wspbind_check_scope(sock_net(sock->sk),
-					  (struct sockaddr_in6 *)addr);
-		if (wsa)
-			return wsa;
-	}
-
-	/* Before the bind: a bind is never undone for want of memory. */
-	entry = wspbind_entry_new();
-	if (!entry)
-		return WSPBIND_WSAENOBUFS;
-
-	if (*wspbind_name_port(addr)) {
-		err = wspbind_bind_shared(sock, addr, addrlen, entry, opt,
-					  &wsa);
-	} else {
-		ev->searched = true;
-		err = wspbind_bind_any_port(sock, addr, addrlen, entry, opt,
-					    &ev->probes);
-	}
-	if (err)
-		wsa = wspbind_wsa_from_errno(err);
-	if (wsa) {
-		wspbind_entry_drop(entry);
-		return wsa;
-	}
-
-	*port = READ_ONCE(inet_sk(sock->sk)->inet_num);
 	return 0;
 }
 
@@ -689,6 +475,13 @@ static void wspbind_report(struct net *net, struct wspbind_event *ev,
  * @req: the request, already checked for size, flags and reserved fields
  * @port: where the bound port goes, in host byte order, on success
  *
+ * The checks run in the order of the uAPI header's error table ("DOC:
+ * Winsock error codes"), one row after another, so that the first that
+ * applies gives the answer; the bind's own errors come last, in the order
+ * bind(2) makes its checks, and then the sharing table's. This function
+ * alone owns that order. Every step answers in negative errno, and the
+ * one translation to a Winsock code (errors.c) is made on the way out.
+ *
  * Looks the socket up once and holds that reference for the whole call.
  * Every call is reported to the tracepoint and counted in the socket's
  * network namespace, or the caller's when there is no socket.
@@ -700,53 +493,93 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	struct wspbind_event ev = { .family = AF_UNSPEC };
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
+	struct wspbind_entry *entry;
+	enum wspbind_opt opt;
 	struct socket *sock;
 	int addrlen, err;
+	struct sock *sk;
 	u32 wsa;
 
 	/*
-	 * bind() through this device skips the LSM socket_bind hook, which a
-	 * module cannot call; a sandboxed caller must not gain a way around
-	 * its rules.
+	 * WSAEACCES: bind() through this device skips the LSM socket_bind
+	 * hook, which a module cannot call; a sandboxed caller must not gain
+	 * a way around its rules.
 	 */
 	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs)) {
-		wsa = WSPBIND_WSAEACCES;
+		err = -EACCES;
 		goto out_report;
 	}
 
+	/* WSAENOTSOCK: -EBADF or -ENOTSOCK. */
 	sock = sockfd_lookup(req->sockfd, &err);
-	if (!sock) {
-		wsa = wspbind_wsa_from_errno(err);
+	if (!sock)
 		goto out_report;
-	}
-	ev.family = sock->sk->sk_family;
+	sk = sock->sk;
+	ev.family = sk->sk_family;
 	ev.type = sock->type;
 
-	wsa = wspbind_check_kind(sock->sk->sk_family, sock->type,
-				 sock->sk->sk_protocol);
-	if (wsa)
+	/* WSAEAFNOSUPPORT, WSAEOPNOTSUPP. */
+	err = wspbind_check_kind(sk->sk_family, sock->type, sk->sk_protocol);
+	if (err)
 		goto out_put_sock;
 
+	/* WSAEINPROGRESS. */
 	if (!wspbind_inflight_begin(&inflight, sock)) {
-		wsa = WSPBIND_WSAEINPROGRESS;
+		err = -EINPROGRESS;
 		goto out_put_sock;
 	}
 
-	wsa = wspbind_copy_name(&addr, &addrlen, req, sock->sk->sk_family);
-	if (!wsa) {
-		ev.req_port = ntohs(*wspbind_name_port(&addr));
-		wsa = wspbind_bind_socket(sock, &addr, addrlen, req, port,
-					  &ev);
+	/* WSAEFAULT: the length, the copy, the family. */
+	err = wspbind_copy_name(&addr, &addrlen, req, sk->sk_family);
+	if (err)
+		goto out_end;
+	ev.req_port = ntohs(*wspbind_name_port(&addr));
+
+	/* WSAEINVAL: a local port already; both options. */
+	err = READ_ONCE(inet_sk(sk)->inet_num) ? -EINVAL :
+						  wspbind_req_opt(req, &opt);
+	if (err)
+		goto out_end;
+
+	/* WSAEADDRNOTAVAIL: the scope id. */
+	if (sk->sk_family == AF_INET6) {
+		err = wspbind_check_scope(sock_net(sk),
+					  (struct sockaddr_in6 *)&addr);
+		if (err)
+			goto out_end;
 	}
 
+	/* WSAENOBUFS: before the bind, which is never undone for memory. */
+	entry = wspbind_entry_new();
+	if (!entry) {
+		err = -ENOMEM;
+		goto out_end;
+	}
+
+	/* The bind: bind(2)'s own errors, then the sharing table's. */
+	if (*wspbind_name_port(&addr)) {
+		err = wspbind_bind_shared(sock, &addr, addrlen, entry, opt);
+	} else {
+		ev.searched = true;
+		err = wspbind_port_search(sock, &addr, addrlen, entry, opt,
+					  &ev.probes);
+	}
+	if (err)
+		wspbind_entry_drop(entry);
+	else
+		*port = READ_ONCE(inet_sk(sk)->inet_num);
+
+out_end:
 	wspbind_inflight_end(&inflight);
 out_put_sock:
+	wsa = wspbind_wsa_from_errno(err);
 	/* While the socket, and so its namespace, is held. */
-	wspbind_report(sock_net(sock->sk), &ev, wsa, *port);
+	wspbind_report(sock_net(sk), &ev, wsa, *port);
 	sockfd_put(sock);
 	return wsa;
 
 out_report:
+	wsa = wspbind_wsa_from_errno(err);
 	wspbind_report(current->nsproxy->net_ns, &ev, wsa, 0);
 	return wsa;
 }

@@ -20,6 +20,7 @@
 #include <net/netns/generic.h>
 #include <linux/wspbind.h>
 
+#include "errors.h"
 #include "internal.h"
 
 enum wspbind_counter {
@@ -30,24 +31,11 @@ enum wspbind_counter {
 	WSPBIND_CNT_WSA,	/* first of one per entry of wspbind_wsa_names */
 };
 
-/* The Winsock errors a bind can end in, in the uAPI header's order. */
+/* The Winsock errors a bind can end in, one counter each. */
 static const struct {
 	u32 wsa;
 	const char *name;
-} wspbind_wsa_names[] = {
-	{ WSPBIND_WSAEINTR, "WSAEINTR" },
-	{ WSPBIND_WSAEACCES, "WSAEACCES" },
-	{ WSPBIND_WSAEFAULT, "WSAEFAULT" },
-	{ WSPBIND_WSAEINVAL, "WSAEINVAL" },
-	{ WSPBIND_WSAEINPROGRESS, "WSAEINPROGRESS" },
-	{ WSPBIND_WSAENOTSOCK, "WSAENOTSOCK" },
-	{ WSPBIND_WSAEOPNOTSUPP, "WSAEOPNOTSUPP" },
-	{ WSPBIND_WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT" },
-	{ WSPBIND_WSAEADDRINUSE, "WSAEADDRINUSE" },
-	{ WSPBIND_WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL" },
-	{ WSPBIND_WSAENETDOWN, "WSAENETDOWN" },
-	{ WSPBIND_WSAENOBUFS, "WSAENOBUFS" },
-};
+} wspbind_wsa_names[] = { WSPBIND_WSA_NAMES };
 
 #define WSPBIND_NR_COUNTERS	(WSPBIND_CNT_WSA + ARRAY_SIZE(wspbind_wsa_names))
 

@@ -5,6 +5,7 @@
 #ifndef _WSPBIND_INTERNAL_H
 #define _WSPBIND_INTERNAL_H
 
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -14,6 +15,7 @@
 
 struct net;
 struct sock;
+struct sockaddr_storage;
 struct socket;
 struct wspbind_bind;
 
@@ -59,10 +61,8 @@ struct wspbind_port {
 /* A socket that asks for an address on a port. */
 struct wspbind_claim {
 	const struct sock *sk;
-	enum wspbind_opt opt;
-	struct wspbind_addr addr;
-	/* The options it carries once bound: wspbind_linux_mark()'s. */
-	struct wspbind_linux_reuse linux_reuse;
+	/* Its option, address and mark (the options it carries once bound). */
+	struct wspbind_party party;
 	/*
 	 * A look before a bind that Linux refused: it learns whether the
 	 * bind may skip Linux's check (@force: Windows lets the claim share
@@ -101,7 +101,7 @@ struct wspbind_event {
 	u16 type;		/* the socket's; 0 without a socket */
 	u16 req_port;		/* the port asked for; 0 before the name is read */
 	u16 port;		/* the port bound; 0 on failure */
-	u32 wsa;		/* 0 or a WSPBIND_WSAE* code */
+	u32 wsa;		/* 0 or a WSPBIND_WSAE* code (errors.h) */
 	u32 probes;		/* ports the port-0 search looked at */
 	bool searched;		/* a port-0 search ran */
 };
@@ -111,9 +111,37 @@ int wspbind_counters_init(void);
 void wspbind_counters_exit(void);
 void wspbind_count_bind(struct net *net, const struct wspbind_event *ev);
 
-/* bind.c: the bind itself */
+/* bind.c: the bind itself, the order of its checks, and its undo */
 extern bool wspbind_allow_no_new_privs;
 
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port);
+__be16 *wspbind_name_port(struct sockaddr_storage *addr);
+void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
+		       unsigned char reuseport);
+
+/*
+ * What a bind sets on a socket: saved before it, so that a bind undone
+ * leaves the socket as it was (a socket whose connect() failed, say,
+ * still reads its old port back from getsockname()).
+ */
+struct wspbind_prebind {
+	__be32 src4;		/* inet_saddr */
+	__be32 rcv4;		/* inet_rcv_saddr */
+	__be16 sport;
+	u8 userlocks;
+	bool v6only;
+#if IS_ENABLED(CONFIG_IPV6)
+	struct in6_addr src6;	/* the ipv6_pinfo's saddr */
+	struct in6_addr rcv6;	/* sk_v6_rcv_saddr */
+#endif
+};
+
+void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b);
+void wspbind_unbind_locked(struct sock *sk, const struct wspbind_prebind *b);
+
+/* port_search.c: port 0 */
+int wspbind_port_search(struct socket *sock, struct sockaddr_storage *addr,
+			int addrlen, struct wspbind_entry *entry,
+			enum wspbind_opt opt, u32 *tried);
 
 #endif /* _WSPBIND_INTERNAL_H */

@@ -198,13 +198,15 @@ static bool wspbind_look_same_user(struct wspbind_look *look,
  * address: bind.c may have to put both in one SO_REUSEPORT group.
  */
 static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
-			      enum wspbind_opt opt, enum wspbind_overlap how)
+			      const struct wspbind_party *holder)
 {
 	struct wspbind_claim *claim = look->claim;
 
 	if (look->p->protocol != IPPROTO_TCP ||
-	    claim->opt != WSPBIND_OPT_REUSEADDR ||
-	    opt != WSPBIND_OPT_REUSEADDR || how != WSPBIND_SAME ||
+	    claim->party.opt != WSPBIND_OPT_REUSEADDR ||
+	    holder->opt != WSPBIND_OPT_REUSEADDR ||
+	    wspbind_addr_overlap(&holder->addr, &claim->party.addr) !=
+	    WSPBIND_SAME ||
 	    claim->nr_twins == WSPBIND_MAX_TWINS)
 		return;
 	sock_hold(h);
@@ -222,74 +224,50 @@ static void wspbind_holder_reuse(const struct sock *h,
 }
 
 /*
- * A device socket: Microsoft's table decides, on the address it was bound
- * to (connect() may have narrowed a wildcard since). Where the table lets
- * the claim share and Linux's rule, on the options both carry, would not,
- * the claim must skip Linux's check for its own bind.
+ * One holder of the port: a device socket is described by its entry (the
+ * address it was bound to, its option), any other by what it holds now;
+ * sharing.c's wspbind_share_holder() judges it. A first look learns there
+ * whether the claim must skip Linux's check; the look that decides finds
+ * the twins.
  */
-static void wspbind_look_entry(struct wspbind_look *look, struct sock *h,
-			       const struct wspbind_entry *e)
-{
-	struct wspbind_claim *claim = look->claim;
-	struct wspbind_linux_reuse theirs;
-	enum wspbind_overlap how;
-	enum wspbind_share share;
-	bool same_user;
-
-	how = wspbind_addr_overlap(&e->addr, &claim->addr);
-	if (how == WSPBIND_DISJOINT)
-		return;
-	same_user = wspbind_look_same_user(look, h);
-	share = wspbind_share_decide(e->opt, &e->addr, claim->opt,
-				     &claim->addr, same_user);
-	look->share = wspbind_share_worse(look->share, share);
-	if (share != WSPBIND_SHARE_OK)
-		return;
-	if (!claim->first_look) {
-		if (same_user)
-			wspbind_look_twin(look, h, e->opt, how);
-		return;
-	}
-	wspbind_holder_reuse(h, &theirs);
-	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
-				  &claim->linux_reuse, &theirs, same_user))
-		claim->force = true;
-}
-
 static void wspbind_look_holder(const struct sock *h, void *arg)
 {
 	struct wspbind_look *look = arg;
 	struct wspbind_claim *claim = look->claim;
-	struct wspbind_linux_reuse theirs;
+	struct wspbind_party holder = { };
+	enum wspbind_share share;
 	struct wspbind_entry *e;
-	struct wspbind_addr addr;
 	bool same_user;
 
 	if (claim && h == claim->sk)
 		return;
 
 	e = wspbind_entry_find(look->p, h);
-	if (e) {
+	if (e)
 		e->live = true;
-		if (claim)
-			wspbind_look_entry(look, (struct sock *)h, e);
-		return;
-	}
-
-	/*
-	 * Bound with bind(2), or a device socket's connection: Linux's own
-	 * rule, which the kernel applies too unless the claim skips it.
-	 */
 	if (!claim)
 		return;
-	wspbind_sock_addr(h, &addr);
-	if (wspbind_addr_overlap(&addr, &claim->addr) == WSPBIND_DISJOINT)
+
+	if (e) {
+		holder.addr = e->addr;
+		holder.opt = e->opt;
+		holder.device = true;
+	} else {
+		wspbind_sock_addr(h, &holder.addr);
+	}
+	if (wspbind_addr_overlap(&holder.addr, &claim->party.addr) ==
+	    WSPBIND_DISJOINT)
 		return;
-	wspbind_holder_reuse(h, &theirs);
-	same_user = !theirs.timewait && wspbind_look_same_user(look, h);
-	if (!wspbind_linux_shares(look->p->protocol == IPPROTO_TCP,
-				  &claim->linux_reuse, &theirs, same_user))
-		look->share = WSPBIND_SHARE_INUSE;
+	wspbind_holder_reuse(h, &holder.linux_reuse);
+	/* A TIME_WAIT connection has no owner to read. */
+	same_user = !holder.linux_reuse.timewait &&
+		    wspbind_look_same_user(look, h);
+	share = wspbind_share_holder(look->p->protocol == IPPROTO_TCP,
+				     &claim->party, &holder, same_user,
+				     claim->first_look ? &claim->force : NULL);
+	look->share = wspbind_share_worse(look->share, share);
+	if (e && share == WSPBIND_SHARE_OK && same_user && !claim->first_look)
+		wspbind_look_twin(look, (struct sock *)h, &holder);
 }
 
 static void wspbind_entry_free(struct wspbind_entry *e)

@@ -15,19 +15,15 @@
 #define WSPBIND_RANGE_DEFAULT_LOW	1024
 #define WSPBIND_RANGE_DEFAULT_HIGH	5000
 
-u32 wspbind_wsa_from_errno(int err);
-u32 wspbind_check_kind(int family, int type, int protocol);
+int wspbind_check_kind(int family, int type, int protocol);
 u16 wspbind_linux_family(u16 raw, bool winsock);
 int wspbind_name_min_len(int family);
 int wspbind_name_copy_len(int namelen, int family);
-u32 wspbind_check_name_family(u16 raw_family, bool winsock, int family);
+int wspbind_check_name_family(u16 raw_family, bool winsock, int family);
 
 bool wspbind_range_valid(int low, int high);
 u32 wspbind_range_pack(u16 low, u16 high);
 u16 wspbind_range_low(u32 range);
 u16 wspbind_range_high(u32 range);
-u32 wspbind_class_size(u32 span, u32 stride, u32 class);
-u32 wspbind_class_index(u32 count, u32 start, u32 i);
-u16 wspbind_class_port(u16 low, u32 stride, u32 class, u32 index);
 
 #endif /* _WSPBIND_RULES_H */

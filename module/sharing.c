@@ -6,9 +6,11 @@
  * and on whether each address is a wildcard or a specific one: Microsoft's
  * table "Sharing Transport Addresses", below. Nothing here touches a
  * socket, so KUnit and user-space tests call these directly; registry.c
- * applies them to the sockets that hold a port.
+ * finds the sockets that hold a port and asks wspbind_share_holder() of
+ * each.
  */
 #ifdef __KERNEL__
+#include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/socket.h>
@@ -266,21 +268,21 @@ enum wspbind_share wspbind_share_worse(enum wspbind_share a,
 }
 
 /**
- * wspbind_share_wsa() - the Winsock answer for a sharing decision
+ * wspbind_share_errno() - the error for a sharing decision
  * @share: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED
  *
- * Return: 0, WSPBIND_WSAEADDRINUSE or WSPBIND_WSAEACCES.
+ * Return: 0, -EADDRINUSE (WSAEADDRINUSE) or -EACCES (WSAEACCES).
  */
-u32 wspbind_share_wsa(enum wspbind_share share)
+int wspbind_share_errno(enum wspbind_share share)
 {
 	switch (share) {
 	case WSPBIND_SHARE_OK:
 		return 0;
 	case WSPBIND_SHARE_DENIED:
 	case WSPBIND_SHARE_CHECK:
-		return WSPBIND_WSAEACCES;
+		return -EACCES;
 	default:
-		return WSPBIND_WSAEADDRINUSE;
+		return -EADDRINUSE;
 	}
 }
 
@@ -308,6 +310,50 @@ bool wspbind_linux_shares(bool tcp, const struct wspbind_linux_reuse *mine,
 	if (!mine->reuseport || !holder->reuseport)
 		return false;
 	return same_user || (tcp && holder->timewait);
+}
+
+/**
+ * wspbind_share_holder() - what one holder of a port says of a claim
+ * @tcp: the sockets are TCP (otherwise UDP)
+ * @claim: the socket being bound, with its mark
+ * @holder: a socket that holds the port, on an overlapping address or not
+ * @same_user: both belong to one uid; false for a TIME_WAIT connection,
+ *	whose owner Linux does not compare
+ * @force: when not NULL, set where the holder lets the claim in and
+ *	Linux's check, on the options both carry, would not: the claim's
+ *	bind must then skip that check
+ *
+ * The sharing decision for one holder, which registry.c asks of every
+ * socket of the namespace on the port: a socket bound through the device
+ * is judged by Microsoft's table, on both sockets' Winsock options; any
+ * other by Linux's own rule, which the kernel applies to it too, so the
+ * module never lets a claim in beside a socket bound with bind(2) that
+ * bind(2) would keep it from. A bind succeeds when every holder says
+ * %WSPBIND_SHARE_OK (wspbind_share_worse() combines their answers).
+ *
+ * Return: %WSPBIND_SHARE_OK, %WSPBIND_SHARE_INUSE or %WSPBIND_SHARE_DENIED.
+ */
+enum wspbind_share wspbind_share_holder(bool tcp,
+					const struct wspbind_party *claim,
+					const struct wspbind_party *holder,
+					bool same_user, bool *force)
+{
+	enum wspbind_share share;
+	bool linux_ok;
+
+	if (wspbind_addr_overlap(&holder->addr, &claim->addr) ==
+	    WSPBIND_DISJOINT)
+		return WSPBIND_SHARE_OK;
+	linux_ok = wspbind_linux_shares(tcp, &claim->linux_reuse,
+					&holder->linux_reuse, same_user);
+	if (!holder->device)
+		return linux_ok ? WSPBIND_SHARE_OK : WSPBIND_SHARE_INUSE;
+
+	share = wspbind_share_decide(holder->opt, &holder->addr, claim->opt,
+				     &claim->addr, same_user);
+	if (share == WSPBIND_SHARE_OK && !linux_ok && force)
+		*force = true;
+	return share;
 }
 
 /**

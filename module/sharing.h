@@ -85,7 +85,7 @@ enum wspbind_share wspbind_share_decide(enum wspbind_opt first_opt,
 					bool same_user);
 enum wspbind_share wspbind_share_worse(enum wspbind_share a,
 				       enum wspbind_share b);
-u32 wspbind_share_wsa(enum wspbind_share share);
+int wspbind_share_errno(enum wspbind_share share);
 
 /**
  * struct wspbind_linux_reuse - what Linux's own rule looks at on a socket
@@ -101,6 +101,28 @@ struct wspbind_linux_reuse {
 	bool timewait;
 };
 
+/**
+ * struct wspbind_party - one side of a sharing decision: the socket being
+ *	bound, or a socket that holds the port
+ * @addr: the address it asks for; a holder's, for a device socket the one
+ *	it was bound to (connect() may have narrowed a wildcard since)
+ * @opt: its Winsock option; a device socket's only
+ * @device: bound through the device, so Microsoft's table judges it;
+ *	otherwise Linux's own rule does
+ * @linux_reuse: the Linux options it carries (the claim's: its mark,
+ *	wspbind_linux_mark()) and its state
+ */
+struct wspbind_party {
+	struct wspbind_addr addr;
+	enum wspbind_opt opt;
+	bool device;
+	struct wspbind_linux_reuse linux_reuse;
+};
+
+enum wspbind_share wspbind_share_holder(bool tcp,
+					const struct wspbind_party *claim,
+					const struct wspbind_party *holder,
+					bool same_user, bool *force);
 bool wspbind_linux_shares(bool tcp, const struct wspbind_linux_reuse *mine,
 			  const struct wspbind_linux_reuse *holder,
 			  bool same_user);

@@ -14,6 +14,7 @@
 #include <linux/tracepoint.h>
 #include <linux/wspbind.h>
 
+#include "errors.h"
 #include "internal.h"
 
 #define wspbind_show_family(family)				\
@@ -31,21 +32,9 @@
 			 { SOCK_RAW, "SOCK_RAW" },		\
 			 { SOCK_SEQPACKET, "SOCK_SEQPACKET" })
 
+/* errors.h's list of Winsock errors, and 0 for success. */
 #define wspbind_show_wsa(wsa)						\
-	__print_symbolic(wsa,						\
-			 { 0, "0" },					\
-			 { WSPBIND_WSAEINTR, "WSAEINTR" },		\
-			 { WSPBIND_WSAEACCES, "WSAEACCES" },		\
-			 { WSPBIND_WSAEFAULT, "WSAEFAULT" },		\
-			 { WSPBIND_WSAEINVAL, "WSAEINVAL" },		\
-			 { WSPBIND_WSAEINPROGRESS, "WSAEINPROGRESS" },	\
-			 { WSPBIND_WSAENOTSOCK, "WSAENOTSOCK" },	\
-			 { WSPBIND_WSAEOPNOTSUPP, "WSAEOPNOTSUPP" },	\
-			 { WSPBIND_WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT" },\
-			 { WSPBIND_WSAEADDRINUSE, "WSAEADDRINUSE" },	\
-			 { WSPBIND_WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL" },\
-			 { WSPBIND_WSAENETDOWN, "WSAENETDOWN" },	\
-			 { WSPBIND_WSAENOBUFS, "WSAENOBUFS" })
+	__print_symbolic(wsa, { 0, "0" }, WSPBIND_WSA_NAMES)
 
 TRACE_EVENT(wspbind_bind,
 	    TP_PROTO(const struct wspbind_event *ev),

@@ -19,6 +19,8 @@
 #include <linux/socket.h>
 #include <linux/wspbind.h>
 
+#include "../errors.c"
+#include "../port_search.h"
 #include "../rules.c"
 
 #include "errno_table.h"
@@ -76,37 +78,37 @@ static void wspbind_test_errno_closed_set(struct kunit *test)
 
 static void wspbind_test_kind(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_kind(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_kind(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEAFNOSUPPORT,
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			wspbind_check_kind(AF_UNIX, SOCK_STREAM, 0));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEAFNOSUPPORT,
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			wspbind_check_kind(AF_NETLINK, SOCK_RAW, 0));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEAFNOSUPPORT,
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			wspbind_check_kind(AF_PACKET, SOCK_DGRAM, 0));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEAFNOSUPPORT,
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			wspbind_check_kind(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP));
 	/* The family is checked before the type. */
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEAFNOSUPPORT,
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			wspbind_check_kind(AF_UNIX, SOCK_RAW, IPPROTO_ICMP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET, SOCK_RAW, IPPROTO_ICMP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET6, SOCK_DGRAM,
 					   IPPROTO_UDPLITE));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_UDP));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEOPNOTSUPP,
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			wspbind_check_kind(AF_INET6, SOCK_SEQPACKET,
 					   IPPROTO_SCTP));
 }
@@ -190,28 +192,28 @@ static void wspbind_test_name_length(struct kunit *test)
 /* The name's family must be the socket's, in the numbering asked for. */
 static void wspbind_test_name_family(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_name_family(AF_INET, true, AF_INET));
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_name_family(WSPBIND_WS_AF_INET6, true,
 						  AF_INET6));
-	KUNIT_EXPECT_EQ(test, 0U,
+	KUNIT_EXPECT_EQ(test, 0,
 			wspbind_check_name_family(AF_INET6, false, AF_INET6));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(AF_INET, true, AF_INET6));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(WSPBIND_WS_AF_INET6, true,
 						  AF_INET));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(AF_INET6, true, AF_INET6));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(WSPBIND_WS_AF_INET6, false,
 						  AF_INET6));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(0, true, AF_INET));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(0x0200, true, AF_INET));
-	KUNIT_EXPECT_EQ(test, WSPBIND_WSAEFAULT,
+	KUNIT_EXPECT_EQ(test, -EFAULT,
 			wspbind_check_name_family(AF_UNIX, false, AF_UNIX));
 }
 

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 
 #include <linux/wspbind.h>
+#include "../../module/errors.h"
+#include "../../module/port_search.h"
 #include "../../module/rules.h"
 #include "kselftest_harness.h"
 
@@ -31,21 +33,21 @@ TEST(errno_translation)
 
 TEST(socket_kinds)
 {
-	EXPECT_EQ(0U, wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	EXPECT_EQ(0U, wspbind_check_kind(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
-	EXPECT_EQ(0U, wspbind_check_kind(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	EXPECT_EQ(0U, wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEAFNOSUPPORT,
+	EXPECT_EQ(0, wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	EXPECT_EQ(0, wspbind_check_kind(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+	EXPECT_EQ(0, wspbind_check_kind(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_EQ(0, wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_EQ(-EAFNOSUPPORT,
 		  wspbind_check_kind(AF_UNIX, SOCK_STREAM, 0));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEAFNOSUPPORT,
+	EXPECT_EQ(-EAFNOSUPPORT,
 		  wspbind_check_kind(AF_PACKET, SOCK_DGRAM, 0));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+	EXPECT_EQ(-EOPNOTSUPP,
 		  wspbind_check_kind(AF_INET, SOCK_RAW, IPPROTO_ICMP));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+	EXPECT_EQ(-EOPNOTSUPP,
 		  wspbind_check_kind(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+	EXPECT_EQ(-EOPNOTSUPP,
 		  wspbind_check_kind(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEOPNOTSUPP,
+	EXPECT_EQ(-EOPNOTSUPP,
 		  wspbind_check_kind(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP));
 }
 
@@ -89,22 +91,22 @@ TEST(name_lengths)
 
 TEST(name_family)
 {
-	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET, true, AF_INET));
-	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET, false, AF_INET));
-	EXPECT_EQ(0U, wspbind_check_name_family(23, true, AF_INET6));
-	EXPECT_EQ(0U, wspbind_check_name_family(AF_INET6, false, AF_INET6));
+	EXPECT_EQ(0, wspbind_check_name_family(AF_INET, true, AF_INET));
+	EXPECT_EQ(0, wspbind_check_name_family(AF_INET, false, AF_INET));
+	EXPECT_EQ(0, wspbind_check_name_family(23, true, AF_INET6));
+	EXPECT_EQ(0, wspbind_check_name_family(AF_INET6, false, AF_INET6));
 
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(AF_INET, true, AF_INET6));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(23, true, AF_INET));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(AF_INET6, true, AF_INET6));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(23, false, AF_INET6));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(0xdead, true, AF_INET));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEFAULT,
+	EXPECT_EQ(-EFAULT,
 		  wspbind_check_name_family(AF_UNIX, false, AF_UNIX));
 }
 

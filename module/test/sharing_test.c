@@ -112,10 +112,9 @@ TEST(worse_and_wsa)
 	EXPECT_EQ(T_DENY, (int)wspbind_share_worse(T_OK, T_DENY));
 	EXPECT_EQ(T_INUSE, (int)wspbind_share_worse(T_DENY, T_INUSE));
 	EXPECT_EQ(T_INUSE, (int)wspbind_share_worse(T_INUSE, T_DENY));
-	EXPECT_EQ(0U, wspbind_share_wsa(T_OK));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEADDRINUSE,
-		  wspbind_share_wsa(T_INUSE));
-	EXPECT_EQ((unsigned int)WSPBIND_WSAEACCES, wspbind_share_wsa(T_DENY));
+	EXPECT_EQ(0, wspbind_share_errno(T_OK));
+	EXPECT_EQ(-EADDRINUSE, wspbind_share_errno(T_INUSE));
+	EXPECT_EQ(-EACCES, wspbind_share_errno(T_DENY));
 }
 
 /* Linux's rule, for a socket bound with bind(2). */
@@ -172,6 +171,65 @@ TEST(linux_mark)
 	wspbind_linux_mark(WSPBIND_OPT_EXCLUSIVE, &none, &mark);
 	EXPECT_FALSE(wspbind_linux_shares(true, &both, &mark, true));
 	EXPECT_FALSE(wspbind_linux_shares(false, &both, &mark, true));
+}
+
+/*
+ * One holder's say: a socket bound with bind(2) by Linux's rule, a device
+ * socket by the table, and the forced bind only where the table lets the
+ * claim in and Linux, on the options both carry, would not.
+ */
+TEST(holder_judged)
+{
+	struct wspbind_party claim = { .opt = WSPBIND_OPT_REUSEADDR,
+				       .device = true };
+	struct wspbind_party holder = { .opt = WSPBIND_OPT_NONE };
+	bool force = false;
+
+	/* A wildcard SO_REUSEADDR claim, with its mark. */
+	sharing_addr(A4_ANY, &claim.addr);
+	claim.linux_reuse.reuse = true;
+	claim.linux_reuse.reuseport = true;
+	sharing_addr(A4_LO, &holder.addr);
+
+	/* bind(2), no options: Linux refuses; the table is not asked. */
+	EXPECT_EQ(T_INUSE, (int)wspbind_share_holder(true, &claim, &holder,
+						     true, &force));
+	EXPECT_FALSE(force);
+	/* bind(2) with SO_REUSEPORT, same uid: Linux lets it in. */
+	holder.linux_reuse.reuseport = true;
+	EXPECT_EQ(T_OK, (int)wspbind_share_holder(true, &claim, &holder,
+						  true, &force));
+	/* ... another uid: refused, though the table would let it in. */
+	EXPECT_EQ(T_INUSE, (int)wspbind_share_holder(true, &claim, &holder,
+						     false, &force));
+	EXPECT_FALSE(force);
+
+	/* A device socket, no option, another uid: the table lets it in. */
+	holder.device = true;
+	EXPECT_EQ(T_OK, (int)wspbind_share_holder(true, &claim, &holder,
+						  false, &force));
+	EXPECT_TRUE(force);
+	force = false;
+	/* The same, but not the look that may force: @force untouched. */
+	EXPECT_EQ(T_OK, (int)wspbind_share_holder(true, &claim, &holder,
+						  false, NULL));
+	/* One uid: Linux's SO_REUSEPORT lets it in, nothing to force. */
+	EXPECT_EQ(T_OK, (int)wspbind_share_holder(true, &claim, &holder,
+						  true, &force));
+	EXPECT_FALSE(force);
+	/* An exclusive wildcard keeps the wildcard from the claim. */
+	holder.opt = WSPBIND_OPT_EXCLUSIVE;
+	holder.linux_reuse.reuseport = false;
+	sharing_addr(A4_ANY, &holder.addr);
+	EXPECT_EQ(T_DENY, (int)wspbind_share_holder(false, &claim, &holder,
+						    true, &force));
+	EXPECT_FALSE(force);
+
+	/* An IPV6_V6ONLY wildcard holds no IPv4 address: no say. */
+	sharing_addr(A6_ANY_V6ONLY, &holder.addr);
+	holder.device = false;
+	EXPECT_EQ(T_OK, (int)wspbind_share_holder(true, &claim, &holder,
+						  false, &force));
 }
 
 TEST_HARNESS_MAIN
