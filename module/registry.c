@@ -25,9 +25,17 @@
  * Each bucket has its own mutex, which a bind holds from its decision to
  * its entry, so two binds of one port never decide at once; binds of
  * different ports take different locks (barring a shared bucket).
+ *
+ * A look asks, for every holder the kernel lists, which entry is its.
+ * With N sockets bound to one port (each on its own address, say) a walk
+ * of the bucket's list for each holder would make one bind cost N * N,
+ * under the kernel's table lock with bottom halves off; so a bucket that
+ * holds more than a few entries indexes them by socket too, in a hash it
+ * grows as they come, and a look costs N.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/rculist.h>
@@ -44,9 +52,13 @@
 
 #define WSPBIND_REGISTRY_BITS	10
 #define WSPBIND_SWEEP_INTERVAL	HZ
+/* A bucket's index by socket: made at 16 entries, at most 64Ki chains. */
+#define WSPBIND_BY_SK_MIN_BITS	4
+#define WSPBIND_BY_SK_MAX_BITS	16
 
 struct wspbind_entry {
 	struct hlist_node node;
+	struct hlist_node sock_node;	/* in the bucket's by_sk, if it has one */
 	possible_net_t net;
 	const struct sock *sk;		/* compared, never dereferenced */
 	unsigned long ino;		/* the socket's inode, to tell a reused sk */
@@ -60,8 +72,11 @@ struct wspbind_entry {
 };
 
 struct wspbind_bucket {
-	struct mutex lock;		/* one decision at a time; guards head */
-	struct hlist_head head;
+	struct mutex lock;		/* one decision at a time; guards the rest */
+	struct hlist_head head;		/* every entry */
+	struct hlist_head *by_sk;	/* NULL, or 1 << by_sk_bits chains */
+	unsigned int by_sk_bits;
+	unsigned int count;		/* entries */
 };
 
 struct wspbind_registry_net {
@@ -137,21 +152,77 @@ static unsigned long wspbind_sock_ino(const struct sock *sk)
 	return sock ? SOCK_INODE(sock)->i_ino : 0;
 }
 
+/* Is @e the entry of @sk, a holder of @p? @ino: its inode, once read. */
+static bool wspbind_entry_is(const struct wspbind_entry *e,
+			     const struct wspbind_port *p,
+			     const struct sock *sk, unsigned long *ino)
+{
+	if (e->sk != sk || !wspbind_entry_of_port(e, p))
+		return false;
+	if (!*ino)
+		*ino = wspbind_sock_ino(sk);
+	return *ino && e->ino == *ino;
+}
+
 static struct wspbind_entry *wspbind_entry_find(const struct wspbind_port *p,
 						const struct sock *sk)
 {
+	struct wspbind_bucket *b = p->bucket;
 	struct wspbind_entry *e;
 	unsigned long ino = 0;
 
-	hlist_for_each_entry(e, &p->bucket->head, node) {
-		if (e->sk != sk || !wspbind_entry_of_port(e, p))
-			continue;
-		if (!ino)
-			ino = wspbind_sock_ino(sk);
-		if (ino && e->ino == ino)
+	if (b->by_sk) {
+		hlist_for_each_entry(e, &b->by_sk[hash_ptr(sk, b->by_sk_bits)],
+				     sock_node) {
+			if (wspbind_entry_is(e, p, sk, &ino))
+				return e;
+		}
+		return NULL;
+	}
+	hlist_for_each_entry(e, &b->head, node) {
+		if (wspbind_entry_is(e, p, sk, &ino))
 			return e;
 	}
 	return NULL;
+}
+
+/*
+ * Index a bucket's entries by socket in 1 << @bits chains. Without the
+ * memory the bucket keeps the index it has (its chains grow longer), or
+ * none: a look is then slower, never wrong.
+ */
+static void wspbind_bucket_index(struct wspbind_bucket *b, unsigned int bits)
+{
+	struct hlist_head *by_sk;
+	struct wspbind_entry *e;
+
+	by_sk = kvcalloc(1U << bits, sizeof(*by_sk),
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!by_sk)
+		return;
+	hlist_for_each_entry(e, &b->head, node)
+		hlist_add_head(&e->sock_node, &by_sk[hash_ptr(e->sk, bits)]);
+	kvfree(b->by_sk);
+	b->by_sk = by_sk;
+	b->by_sk_bits = bits;
+}
+
+/* File @e in its bucket, and grow the index to keep its chains short. */
+static void wspbind_bucket_add(struct wspbind_bucket *b,
+			       struct wspbind_entry *e)
+{
+	unsigned int bits = b->by_sk ? b->by_sk_bits : WSPBIND_BY_SK_MIN_BITS;
+
+	hlist_add_head(&e->node, &b->head);
+	if (b->by_sk)
+		hlist_add_head(&e->sock_node,
+			       &b->by_sk[hash_ptr(e->sk, b->by_sk_bits)]);
+	b->count++;
+	if (!b->by_sk && b->count >= 1U << bits)
+		wspbind_bucket_index(b, bits);
+	else if (b->by_sk && b->count > 2U << bits &&
+		 bits < WSPBIND_BY_SK_MAX_BITS)
+		wspbind_bucket_index(b, bits + 1);
 }
 
 /**
@@ -270,12 +341,19 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 		wspbind_look_twin(look, (struct sock *)h, &holder);
 }
 
-static void wspbind_entry_free(struct wspbind_entry *e)
+static void wspbind_entry_free(struct wspbind_bucket *b,
+			       struct wspbind_entry *e)
 {
 	struct wspbind_registry_net *rn;
 
 	rn = net_generic(read_pnet(&e->net), wspbind_registry_id);
 	hlist_del(&e->node);
+	if (b->by_sk)
+		hlist_del(&e->sock_node);
+	if (!--b->count) {
+		kvfree(b->by_sk);
+		b->by_sk = NULL;
+	}
 	atomic_dec(&rn->entries);
 	atomic_dec(&wspbind_registry_entries);
 	kmem_cache_free(wspbind_entry_cache, e);
@@ -305,7 +383,7 @@ static enum wspbind_share wspbind_port_look(const struct wspbind_port *p,
 			continue;
 		e->sweep = sweep;
 		if (!e->live)
-			wspbind_entry_free(e);
+			wspbind_entry_free(p->bucket, e);
 		else
 			e->live = false;
 	}
@@ -381,7 +459,7 @@ void wspbind_port_register(struct wspbind_port *p, struct wspbind_entry *e,
 	e->protocol = p->protocol;
 	e->opt = opt;
 	e->sweep = READ_ONCE(wspbind_sweep_gen);
-	hlist_add_head(&e->node, &p->bucket->head);
+	wspbind_bucket_add(p->bucket, e);
 	atomic_inc(&rn->entries);
 	if (atomic_inc_return(&wspbind_registry_entries) == 1)
 		mod_delayed_work(system_wq, &wspbind_sweep_work,
@@ -453,7 +531,7 @@ static void wspbind_registry_purge(const struct net *net)
 		mutex_lock(&b->lock);
 		hlist_for_each_entry_safe(e, tmp, &b->head, node) {
 			if (!net || net_eq(read_pnet(&e->net), net))
-				wspbind_entry_free(e);
+				wspbind_entry_free(b, e);
 		}
 		mutex_unlock(&b->lock);
 	}

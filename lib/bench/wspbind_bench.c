@@ -9,6 +9,9 @@
  *             with SO_REUSEADDR (Winsock's for WSPBind, Linux's for
  *             bind(2)), and again with 10,000 other sockets bound through
  *             the device on other ports.
+ *   holders   one port, 1,000 and then 10,000 sockets on it, each on a
+ *             loopback address of its own: how a bind's cost grows with
+ *             the holders of its port (TCP and UDP over IPv4).
  *   port0     port 0 in 1024-5000 at a given occupancy: WSPBind(port 0),
  *             bind(2) port 0 with ip_local_port_range set to the same range,
  *             and a user-space loop of bind(2) on random candidates.
@@ -31,7 +34,8 @@
  *
  * Options: --quick (few calls: the correctness guard only, for make check),
  * --reps N, --seed N, --max-seconds N (the whole run gives up past it),
- * --only PART (explicit, port0, threads or memory; the floor always runs).
+ * --only PART (explicit, holders, port0, threads or memory; the floor
+ * always runs).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -94,7 +98,7 @@ static struct {
 	int reps;
 	uint64_t seed;
 	double max_seconds;
-	const char *only;	/* one part: explicit, port0, threads, memory */
+	const char *only;	/* one part: explicit, holders, port0, ... */
 } opt = { .reps = 7, .max_seconds = 1500 };
 
 static bool part(const char *name)
@@ -695,6 +699,98 @@ static void bench_explicit(enum explicit_case ex)
 		crowd_down();
 }
 
+/* --- 1b. many holders of one port ------------------------------------- */
+
+#define HOLDERS_MAX	10000
+#define HOLDERS_PORT	25000	/* WSPBind's port; bind(2)'s is the next */
+
+static int holder_fds[2][HOLDERS_MAX];
+
+/*
+ * @n sockets of kind @k on one port, each on an address of its own
+ * (127.0.0.2 on), bound through the device and, on the next port, with
+ * bind(2), call by call in alternating order; the last tenth of each are
+ * timed: what one bind costs beside n - 1 holders of its port, each of
+ * which the decision asks. Sets the medians, in ns, and returns how many
+ * binds failed.
+ */
+static int bind_holders(const struct kind *k, int n, double t[2])
+{
+	static double per_call[2][HOLDERS_MAX / 10];
+	int i, j, c, bad = 0, timed = n / 10;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 2; j++) {
+			struct sockaddr_in sin = { .sin_family = AF_INET };
+			int fd, wsa, err;
+			double t0;
+
+			c = (i + j) % 2;
+			sin.sin_port = htons(HOLDERS_PORT + c);
+			sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + i);
+			fd = new_socket(k);
+			holder_fds[c][i] = fd;
+			t0 = now();
+			if (c == C_WSPBIND)
+				err = WSPBind(fd, (struct sockaddr *)&sin,
+					      sizeof(sin), &wsa);
+			else
+				err = bind(fd, (struct sockaddr *)&sin,
+					   sizeof(sin));
+			if (i >= n - timed)
+				per_call[c][i - (n - timed)] = now() - t0;
+			bad += err != 0;
+		}
+	}
+	for (c = 0; c < 2; c++) {
+		for (i = 0; i < n; i++)
+			close(holder_fds[c][i]);
+		t[c] = median_ns(per_call[c], timed);
+	}
+	return bad;
+}
+
+/*
+ * Does a bind's cost grow with the holders of its port linearly (the
+ * decision asks each of them once), and not with their square? N and
+ * 10 N holders: linear is a growth of about 10, quadratic of 100.
+ */
+static void bench_holders(void)
+{
+	int small = opt.quick ? 100 : 1000, big = 10 * small;
+	struct rlimit rl = { 2 * big + 4096, 2 * big + 4096 };
+	double ts[2], tb[2];
+	unsigned int ki;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit(RLIMIT_NOFILE, %d)", 2 * big + 4096);
+	for (ki = 0; ki < 2; ki++) {
+		const struct kind *k = &kinds[ki];	/* tcp4, udp4 */
+		int bad;
+
+		check_deadline("holders");
+		bad = bind_holders(k, small, ts);
+		bad += bind_holders(k, big, tb);
+		tap(!bad, "holders %s: %d binds beside up to %d holders of their port (%d failed)",
+		    k->name, 2 * (small + big), big - 1, bad);
+		if (opt.quick)
+			continue;
+
+		double growth = tb[C_WSPBIND] / ts[C_WSPBIND];
+		double bind_growth = tb[C_BIND] / ts[C_BIND];
+		bool met = growth <= 30;
+
+		printf("row holders %s | %d: wspbind %.0f ns, bind %.0f ns | %d: wspbind %.0f ns, bind %.0f ns | growth wspbind %.1f, bind %.1f | linear (<= 30) %s\n",
+		       k->name, small, ts[C_WSPBIND], ts[C_BIND], big,
+		       tb[C_WSPBIND], tb[C_BIND], growth, bind_growth,
+		       met ? "met" : "MISSED");
+		printf("json {\"case\":\"holders/%s\",\"unit\":\"ns/call\",\"holders\":[%d,%d],\"wspbind\":[%.0f,%.0f],\"bind\":[%.0f,%.0f],\"growth\":{\"wspbind\":%.3g,\"bind\":%.3g},\"target\":\"growth <= 30 for 10x holders\",\"met\":%s}\n",
+		       k->name, small, big, ts[C_WSPBIND], tb[C_WSPBIND],
+		       ts[C_BIND], tb[C_BIND], growth, bind_growth,
+		       met ? "true" : "false");
+	}
+}
+
 /* --- 2. port 0 against occupancy --------------------------------------- */
 
 static unsigned char occupied[65536];
@@ -1285,6 +1381,8 @@ int main(int argc, char **argv)
 		bench_explicit(EX_SHARED);
 		bench_explicit(EX_CROWD);
 	}
+	if (part("holders"))
+		bench_holders();
 	for (ki = 0; ki < NKINDS && part("port0"); ki++)
 		bench_port0_kind(&kinds[ki], &u, &r);
 	if (part("threads"))
