@@ -103,7 +103,7 @@ $(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
 
 $(BUILD)/tests/sharing_test: module/test/sharing_test.c \
 			    module/test/sharing_cases.h module/sharing.c \
-			    module/sharing.h
+			    module/sharing.h selftests/wspbind_sharing_table.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ module/test/sharing_test.c module/sharing.c
 

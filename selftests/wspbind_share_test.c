@@ -33,6 +33,7 @@
 #include <linux/wspbind.h>
 
 #include "kselftest_harness.h"
+#include "wspbind_sharing_table.h"
 #include "wspbind_util.h"
 
 #define NOBODY		65534
@@ -48,18 +49,21 @@ enum where { W, S };		/* the wildcard, or loopback */
 #define CHECK	(-1)		/* the same user: OK; another: DENIED */
 
 /*
- * Microsoft's "Sharing Transport Addresses": row, the second bind; column,
- * the first; each in the order none W, none S, SO_REUSEADDR W,
- * SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, SO_EXCLUSIVEADDRUSE S.
+ * Microsoft's "Sharing Transport Addresses" (wspbind_sharing_table.h):
+ * row, the second bind; column, the first. Each cell as the device
+ * answers it, CHECK for the access check.
  */
-static const int table[6][6] = {
-	{ INUSE,  OK,     INUSE, OK,     INUSE,  OK     },
-	{ CHECK,  INUSE,  CHECK, DENIED, DENIED, INUSE  },
-	{ DENIED, OK,     OK,    OK,     DENIED, OK     },
-	{ CHECK,  DENIED, OK,    OK,     DENIED, DENIED },
-	{ INUSE,  INUSE,  INUSE, INUSE,  INUSE,  INUSE  },
-	{ CHECK,  INUSE,  CHECK, INUSE,  DENIED, INUSE  },
-};
+static int table(int row, int col)
+{
+	static const int wsa[] = {
+		[SHARING_OK] = OK,
+		[SHARING_INUSE] = INUSE,
+		[SHARING_DENIED] = DENIED,
+		[SHARING_CHECK] = CHECK,
+	};
+
+	return wsa[sharing_table[row][col]];
+}
 
 /*
  * Where Linux's own check answers instead: a UDP socket needs
@@ -71,7 +75,7 @@ static const int table[6][6] = {
  */
 static int cell_want(int type, int row, int col)
 {
-	int want = table[row][col] == CHECK ? OK : table[row][col];
+	int want = table(row, col) == CHECK ? OK : table(row, col);
 
 	if (type == SOCK_DGRAM && col == 5 && (row == 0 || row == 2))
 		return INUSE;
@@ -310,7 +314,7 @@ TEST_F(share, check_cells_by_user)
 
 	for (row = 0; row < 6; row++) {
 		for (col = 0; col < 6; col++) {
-			if (table[row][col] != CHECK)
+			if (table(row, col) != CHECK)
 				continue;
 			checked++;
 			c.row = row;

@@ -47,6 +47,7 @@
 #include <sys/wait.h>
 
 #include "kselftest.h"
+#include "wspbind_sharing_table.h"
 #include "wspbind_util.h"
 
 #define STRESS_LOW	40000
@@ -552,20 +553,6 @@ static void test_netns_killed(void)
 
 #define SHARE_PORT	40100
 
-/*
- * Microsoft's sharing table: [second][first], each none W, none S,
- * SO_REUSEADDR W, SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, S. 0: shared;
- * 1: refused; 2: an access check, which one user always passes.
- */
-static const unsigned char share_table[6][6] = {
-	{ 1, 0, 1, 0, 1, 0 },
-	{ 2, 1, 2, 1, 1, 1 },
-	{ 1, 0, 0, 0, 1, 0 },
-	{ 2, 1, 0, 0, 1, 1 },
-	{ 1, 1, 1, 1, 1, 1 },
-	{ 2, 1, 2, 1, 1, 1 },
-};
-
 static const __u32 share_flags[3] = {
 	0, WSPBIND_BIND_REUSEADDR, WSPBIND_BIND_EXCLUSIVEADDRUSE,
 };
@@ -598,10 +585,20 @@ static bool share_listen_limited(int udp, int cell)
 	return false;
 }
 
+/*
+ * A cell of Microsoft's table (wspbind_sharing_table.h) that refuses even
+ * one user: CHECK is an access check, which one user always passes.
+ */
+static bool share_refused(unsigned char cell)
+{
+	return cell == SHARING_INUSE || cell == SHARING_DENIED;
+}
+
 /* Could any order of two binds let both hold the port at once? */
 static bool share_forbidden(int a, int b)
 {
-	return share_table[b][a] == 1 && share_table[a][b] == 1;
+	return share_refused(sharing_table[b][a]) &&
+	       share_refused(sharing_table[a][b]);
 }
 
 static void *share_thread(void *arg)
