@@ -43,6 +43,7 @@
 #include <linux/wspbind.h>
 
 #include "kselftest_harness.h"
+#include "wspbind_util.h"
 
 #ifndef IPV6_FREEBIND
 #define IPV6_FREEBIND		78
@@ -51,478 +52,12 @@
 #define IPPROTO_MPTCP		262
 #endif
 
-#define RANGE_SYSCTL		"/proc/sys/net/wspbind/ephemeral_port_range"
 #define RESERVED_SYSCTL		"/proc/sys/net/ipv4/ip_local_reserved_ports"
 #define UNPRIV_PORT_SYSCTL	"/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define PING_GROUP_SYSCTL	"/proc/sys/net/ipv4/ping_group_range"
-#define NNP_PARAM		"/sys/module/wspbind/parameters/allow_no_new_privs"
-#define GROUP_PARAM		"/sys/module/wspbind/parameters/group"
-#define CGROUP_MNT		"/sys/fs/cgroup"
+#define NNP_PARAM		WSPBIND_PARAMS "allow_no_new_privs"
 
-#define DEFAULT_LOW		1024
-#define DEFAULT_HIGH		5000
-#define DEFAULT_RANGE		"1024\t5000\n"
-
-/* Ports outside every range the tests set. */
-#define TEST_PORT		34567
-#define USABLE_PORT		35567
 #define PRIV_PORT		80
-#define NOBODY			65534
-
-/* In the output fields before each call: the kernel must overwrite them. */
-#define POISON_WSA		0xdeadbeefu
-#define POISON_PORT		0xbeef
-
-enum addr_kind {
-	ADDR_LOOPBACK,		/* 127.0.0.1, ::1 */
-	ADDR_ANY,		/* 0.0.0.0, :: */
-	ADDR_FOREIGN,		/* 192.0.2.1, 2001:db8::1: not local */
-};
-
-/* What @name points at: raw bytes, the family in the first two. */
-struct name {
-	union {
-		__u16 family;
-		struct sockaddr_in sin;
-		struct sockaddr_in6 sin6;
-		unsigned char bytes[WSPBIND_NAME_MAX];
-	};
-};
-
-/* The shortest name Winsock takes: SOCKADDR_IN or the 28-byte SOCKADDR_IN6. */
-static int name_len(int family)
-{
-	return family == AF_INET6 ? 28 : 16;
-}
-
-static int name_init(struct name *n, int family, enum addr_kind kind,
-		     int port)
-{
-	static const struct in6_addr foreign6 = {
-		{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }
-	};
-
-	memset(n, 0, sizeof(*n));
-	if (family == AF_INET) {
-		static const in_addr_t addr4[] = {
-			[ADDR_LOOPBACK] = INADDR_LOOPBACK,
-			[ADDR_ANY] = INADDR_ANY,
-			[ADDR_FOREIGN] = 0xc0000201,	/* 192.0.2.1 */
-		};
-
-		n->sin.sin_family = AF_INET;
-		n->sin.sin_port = htons(port);
-		n->sin.sin_addr.s_addr = htonl(addr4[kind]);
-	} else {
-		n->sin6.sin6_family = AF_INET6;
-		n->sin6.sin6_port = htons(port);
-		if (kind == ADDR_LOOPBACK)
-			n->sin6.sin6_addr = in6addr_loopback;
-		else if (kind == ADDR_FOREIGN)
-			n->sin6.sin6_addr = foreign6;
-	}
-	return name_len(family);
-}
-
-static void req_init(struct wspbind_bind *req, int fd, __u32 flags,
-		     const void *name, int namelen)
-{
-	memset(req, 0, sizeof(*req));
-	req->size = sizeof(*req);
-	req->flags = flags;
-	req->sockfd = fd;
-	req->namelen = namelen;
-	req->name = (uintptr_t)name;
-	req->out_wsa_error = POISON_WSA;
-	req->out_port = POISON_PORT;
-}
-
-/* Returns -errno when the ioctl fails, else out_wsa_error. */
-static int wsp_request(int dev, void *req)
-{
-	if (ioctl(dev, WSPBIND_IOC_BIND, req))
-		return -errno;
-	return ((struct wspbind_bind *)req)->out_wsa_error;
-}
-
-/* Safe in threads and forked children: checks nothing itself. */
-static int wsp_bind(int dev, int fd, __u32 flags, const void *name,
-		    int namelen, __u16 *port)
-{
-	struct wspbind_bind req;
-	int ret;
-
-	req_init(&req, fd, flags, name, namelen);
-	ret = wsp_request(dev, &req);
-	if (port)
-		*port = req.out_port;
-	return ret;
-}
-
-/* wsp_bind() that also checks out_port: 0 on every error, a port on success. */
-static int do_bind(struct __test_metadata *_metadata, int dev, int fd,
-		   __u32 flags, const void *name, int namelen, __u16 *port)
-{
-	__u16 out;
-	int ret;
-
-	ret = wsp_bind(dev, fd, flags, name, namelen, &out);
-	if (ret > 0) {
-		EXPECT_EQ(0, out) TH_LOG("out_port %u with error %d", out, ret);
-	} else if (ret == 0) {
-		EXPECT_NE(0, out);
-	}
-	if (port)
-		*port = out;
-	return ret;
-}
-
-static int bind_addr(struct __test_metadata *_metadata, int dev, int fd,
-		     int family, enum addr_kind kind, int port, __u16 *out)
-{
-	struct name n;
-	int len = name_init(&n, family, kind, port);
-
-	return do_bind(_metadata, dev, fd, 0, &n, len, out);
-}
-
-static int new_socket(int family, int type, int opt)
-{
-	int one = 1;
-	int fd;
-
-	fd = socket(family, type | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && opt && setsockopt(fd, SOL_SOCKET, opt, &one, sizeof(one))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* bind(2), for the sockets that stand in the way. */
-static int sys_bind(int fd, int family, enum addr_kind kind, int port)
-{
-	struct name n;
-	int len = name_init(&n, family, kind, port);
-
-	return bind(fd, (struct sockaddr *)&n, len) ? -errno : 0;
-}
-
-/* The socket's local port, or -errno. */
-static int sock_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len))
-		return -errno;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return -EAFNOSUPPORT;
-}
-
-static bool sock_has_addr(int fd, int family, enum addr_kind kind)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct name n;
-
-	name_init(&n, family, kind, 0);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
-	    ss.ss_family != family)
-		return false;
-	if (family == AF_INET)
-		return ((struct sockaddr_in *)&ss)->sin_addr.s_addr ==
-		       n.sin.sin_addr.s_addr;
-	return !memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr,
-		       &n.sin6.sin6_addr, sizeof(struct in6_addr));
-}
-
-static int get_sockopt_int(int fd, int level, int opt)
-{
-	socklen_t len = sizeof(int);
-	int val;
-
-	if (getsockopt(fd, level, opt, &val, &len))
-		return -errno;
-	return val;
-}
-
-/* After a refused call: the socket holds no port and still binds. */
-static void expect_usable(struct __test_metadata *_metadata, int dev, int fd,
-			  int family)
-{
-	__u16 port;
-
-	EXPECT_EQ(0, sock_port(fd));
-	EXPECT_EQ(0, bind_addr(_metadata, dev, fd, family, ADDR_LOOPBACK,
-			       USABLE_PORT, &port));
-	EXPECT_EQ(USABLE_PORT, port);
-	EXPECT_EQ(USABLE_PORT, sock_port(fd));
-}
-
-static int sysctl_write(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-static int sysctl_read(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd, ret = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		ret = -errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!ret && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* ::1 comes with lo up and needs no DAD; wait for it all the same. */
-static int wait_loopback6(void)
-{
-	int fd, i, ret = -EADDRNOTAVAIL;
-
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return errno == EAFNOSUPPORT ? 0 : -errno;
-	for (i = 0; i < 200 && ret == -EADDRNOTAVAIL; i++) {
-		ret = sys_bind(fd, AF_INET6, ADDR_LOOPBACK, 0);
-		if (ret == -EADDRNOTAVAIL)
-			usleep(10000);
-	}
-	close(fd);
-	return ret;
-}
-
-static int enter_netns(void)
-{
-	int ret;
-
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	ret = lo_up();
-	return ret ? ret : wait_loopback6();
-}
-
-/*
- * Open the device and enter a network namespace of our own. Returns NULL,
- * or why the test is skipped.
- */
-static const char *env_init(struct __test_metadata *_metadata, int *dev)
-{
-	int ret;
-
-	*dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (*dev < 0)
-		return "cannot open " WSPBIND_DEVICE_PATH " (is the module loaded?)";
-	ret = enter_netns();
-	if (ret == -EPERM)
-		return "cannot unshare a network namespace (needs root)";
-	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
-	return NULL;
-}
-
-/* Two pages, the second PROT_NONE: returns the end of the readable one. */
-static char *map_guarded(struct __test_metadata *_metadata)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	char *p;
-
-	p = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_TRUE(p != MAP_FAILED);
-	ASSERT_EQ(0, mprotect(p + ps, ps, PROT_NONE));
-	return p + ps;
-}
-
-static void *map_shared(struct __test_metadata *_metadata, size_t size)
-{
-	void *p;
-
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_TRUE(p != MAP_FAILED);
-	memset(p, 0, size);
-	return p;
-}
-
-/*
- * A child process for what cannot be undone (dropping privileges,
- * no_new_privs, another namespace): @fn writes its results to shared
- * memory and the test checks them here, in the test process.
- */
-static void run_child(struct __test_metadata *_metadata, void (*fn)(void *),
-		      void *arg)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-/*
- * Become nobody, with no capabilities left, in supplementary group @gid
- * (none if 0). Returns 0 or an errno.
- */
-static int become_nobody(gid_t gid)
-{
-	if (setgroups(gid ? 1 : 0, &gid) ||
-	    setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return errno;
-	return 0;
-}
-
-static int drop_to_nobody(void)
-{
-	return become_nobody(0);
-}
-
-#define JOB_STEPS 4
-
-/* Binds, one step after another, in a child with fewer rights. */
-struct bind_job {
-	int dev;
-	int family;
-	int type;
-	bool drop_privs;	/* run as nobody, no capabilities */
-	bool no_new_privs;
-	int nsteps;
-	struct {
-		enum addr_kind kind;
-		int port;
-		bool new_socket;	/* else the previous step's */
-		bool bad_fd;		/* pass fd -1 */
-	} step[JOB_STEPS];
-	/* results */
-	int err;		/* errno of a failed setup step, or 0 */
-	int wsa[JOB_STEPS];
-	__u16 port[JOB_STEPS];
-};
-
-static void bind_job_run(void *arg)
-{
-	struct bind_job *job = arg;
-	int fd = -1, i;
-
-	if (job->drop_privs) {
-		job->err = drop_to_nobody();
-		if (job->err)
-			return;
-	}
-	if (job->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		job->err = errno;
-		return;
-	}
-	for (i = 0; i < job->nsteps; i++) {
-		struct name n;
-		int len;
-
-		/* Earlier sockets stay open, holding their ports. */
-		if (job->step[i].new_socket || fd < 0) {
-			fd = new_socket(job->family, job->type, 0);
-			if (fd < 0) {
-				job->err = errno;
-				return;
-			}
-		}
-		len = name_init(&n, job->family, job->step[i].kind,
-				job->step[i].port);
-		job->wsa[i] = wsp_bind(job->dev, job->step[i].bad_fd ? -1 : fd,
-				       0, &n, len, &job->port[i]);
-	}
-}
-
-static struct bind_job *job_new(struct __test_metadata *_metadata, int dev,
-				int family, int type)
-{
-	struct bind_job *job = map_shared(_metadata, sizeof(*job));
-
-	job->dev = dev;
-	job->family = family;
-	job->type = type;
-	return job;
-}
-
-static void job_step(struct bind_job *job, enum addr_kind kind, int port,
-		     bool new_socket)
-{
-	job->step[job->nsteps].kind = kind;
-	job->step[job->nsteps].port = port;
-	job->step[job->nsteps].new_socket = new_socket;
-	job->nsteps++;
-}
-
-static void job_run(struct __test_metadata *_metadata, struct bind_job *job)
-{
-	run_child(_metadata, bind_job_run, job);
-	ASSERT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
-}
-
-/* A WSPBind in another thread. */
-struct bind_thread {
-	int dev;
-	int fd;
-	const void *name;
-	int namelen;
-	pthread_barrier_t *start;
-	int wsa;
-	__u16 port;
-};
-
-static void *bind_thread_fn(void *arg)
-{
-	struct bind_thread *t = arg;
-
-	if (t->start)
-		pthread_barrier_wait(t->start);
-	t->wsa = wsp_bind(t->dev, t->fd, 0, t->name, t->namelen, &t->port);
-	return NULL;
-}
 
 /*
  * The ioctl itself: command, size, flags, reserved bits. One IPv4 UDP
@@ -687,7 +222,7 @@ TEST_F(abi, size_larger_zero_tail)
 			TH_LOG("size %u", sizes[i]);
 		memcpy(&req, buf, sizeof(req));
 		EXPECT_EQ(TEST_PORT, req.out_port);
-		EXPECT_EQ(TEST_PORT, sock_port(fd));
+		EXPECT_EQ(TEST_PORT, util_sock_port(fd));
 		EXPECT_EQ(sizes[i], req.size);
 		/* Nothing past the struct it knows is written. */
 		for (j = sizeof(req); j < sizes[i]; j++)
@@ -793,7 +328,7 @@ TEST_F(abi, out_fields_ignored_on_input)
 	req.out_port = 0xffff;
 	EXPECT_EQ(0, wsp_request(self->dev, &req));
 	EXPECT_EQ(TEST_PORT, req.out_port);
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 }
 
 TEST_F(abi, out_port_zero_on_error)
@@ -831,8 +366,8 @@ TEST_F(abi, open_unprivileged)
 	struct open_probe *p = map_shared(_metadata, sizeof(*p));
 	char group[16];
 
-	if (sysctl_read(GROUP_PARAM, group, sizeof(group)))
-		SKIP(return, "cannot read " GROUP_PARAM);
+	if (util_read_file(WSPBIND_GROUP_PARAM, group, sizeof(group)))
+		SKIP(return, "cannot read " WSPBIND_GROUP_PARAM);
 	if (strcmp(group, "0\n"))
 		SKIP(return, "the module was loaded with group=%s", group);
 	run_child(_metadata, open_as_nobody, p);
@@ -857,6 +392,107 @@ TEST_F(abi, input_fields_preserved)
 	EXPECT_EQ(0, req.__reserved);
 }
 
+TEST_F(abi, node_mode_default)
+{
+	unsigned int gid;
+	struct stat st;
+
+	ASSERT_EQ(0, module_group(&gid));
+	if (gid)
+		SKIP(return, "the module was loaded with group=%u", gid);
+	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0660U, st.st_mode & 07777);
+	EXPECT_EQ(0U, st.st_uid);
+	EXPECT_EQ(0U, st.st_gid);
+}
+
+TEST_F(abi, node_mode_group)
+{
+	unsigned int gid;
+	struct stat st;
+
+	ASSERT_EQ(0, module_group(&gid));
+	if (!gid)
+		SKIP(return, "the module was loaded without group=");
+	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0666U, st.st_mode & 07777);
+}
+
+TEST_F(abi, open_group_member)
+{
+	struct member_job *job;
+	unsigned int gid;
+
+	ASSERT_EQ(0, module_group(&gid));
+	if (!gid)
+		SKIP(return, "the module was loaded without group=");
+	job = member_run(_metadata, gid, 0, 0, 0);
+	EXPECT_EQ(0, job->open_ret);
+}
+
+/* The node is 0666, so only open() stands in the way. */
+TEST_F(abi, open_group_nonmember)
+{
+	struct member_job *job;
+	unsigned int gid;
+
+	ASSERT_EQ(0, module_group(&gid));
+	if (!gid)
+		SKIP(return, "the module was loaded without group=");
+	job = member_run(_metadata, 0, 0, 0, 0);
+	EXPECT_EQ(-EACCES, job->open_ret);
+}
+
+static bool sock_has_addr(int fd, int family, enum addr_kind kind)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct name n;
+
+	name_init(&n, family, kind, 0);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
+	    ss.ss_family != family)
+		return false;
+	if (family == AF_INET)
+		return ((struct sockaddr_in *)&ss)->sin_addr.s_addr ==
+		       n.sin.sin_addr.s_addr;
+	return !memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr,
+		       &n.sin6.sin6_addr, sizeof(struct in6_addr));
+}
+
+static int get_sockopt_int(int fd, int level, int opt)
+{
+	socklen_t len = sizeof(int);
+	int val;
+
+	if (getsockopt(fd, level, opt, &val, &len))
+		return -errno;
+	return val;
+}
+
+/* A WSPBind in another thread. */
+struct bind_thread {
+	int dev;
+	int fd;
+	const void *name;
+	int namelen;
+	pthread_barrier_t *start;
+	int wsa;
+	__u16 port;
+};
+
+static void *bind_thread_fn(void *arg)
+{
+	struct bind_thread *t = arg;
+
+	if (t->start)
+		pthread_barrier_wait(t->start);
+	t->wsa = wsp_bind(t->dev, t->fd, 0, t->name, t->namelen, &t->port);
+	return NULL;
+}
+
 /*
  * The bind itself, for each of {IPv4, IPv6} x {TCP, UDP}: self->fd is a
  * fresh socket of the variant's kind.
@@ -872,25 +508,7 @@ FIXTURE_VARIANT(bind) {
 	int type;
 };
 
-FIXTURE_VARIANT_ADD(bind, ip4_tcp) {
-	.family = AF_INET,
-	.type = SOCK_STREAM,
-};
-
-FIXTURE_VARIANT_ADD(bind, ip4_udp) {
-	.family = AF_INET,
-	.type = SOCK_DGRAM,
-};
-
-FIXTURE_VARIANT_ADD(bind, ip6_tcp) {
-	.family = AF_INET6,
-	.type = SOCK_STREAM,
-};
-
-FIXTURE_VARIANT_ADD(bind, ip6_udp) {
-	.family = AF_INET6,
-	.type = SOCK_DGRAM,
-};
+INET_VARIANTS(bind);
 
 FIXTURE_SETUP(bind)
 {
@@ -908,7 +526,7 @@ FIXTURE_SETUP(bind)
 FIXTURE_TEARDOWN(bind)
 {
 	if (self->cgroup[0]) {
-		sysctl_write(CGROUP_MNT "/cgroup.procs", "0");
+		util_write_file(CGROUP_MNT "/cgroup.procs", "0");
 		rmdir(self->cgroup);
 	}
 	if (self->fd >= 0)
@@ -931,7 +549,7 @@ static int other_family(int family)
 
 static int set_range(const char *range)
 {
-	return sysctl_write(RANGE_SYSCTL, range);
+	return util_write_file(WSPBIND_RANGE_SYSCTL, range);
 }
 
 TEST_F(bind, explicit_loopback)
@@ -941,7 +559,7 @@ TEST_F(bind, explicit_loopback)
 	ASSERT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_LOOPBACK, TEST_PORT, &port));
 	EXPECT_EQ(TEST_PORT, port);
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 	EXPECT_TRUE(sock_has_addr(self->fd, variant->family, ADDR_LOOPBACK));
 }
 
@@ -952,7 +570,7 @@ TEST_F(bind, explicit_any)
 	ASSERT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_ANY, TEST_PORT, &port));
 	EXPECT_EQ(TEST_PORT, port);
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 	EXPECT_TRUE(sock_has_addr(self->fd, variant->family, ADDR_ANY));
 }
 
@@ -991,9 +609,9 @@ TEST_F(bind, ephemeral_default_range)
 
 	ASSERT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_LOOPBACK, 0, &port));
-	EXPECT_LE(DEFAULT_LOW, port);
-	EXPECT_GE(DEFAULT_HIGH, port);
-	EXPECT_EQ(port, sock_port(self->fd));
+	EXPECT_LE(WSPBIND_RANGE_LOW, port);
+	EXPECT_GE(WSPBIND_RANGE_HIGH, port);
+	EXPECT_EQ(port, util_sock_port(self->fd));
 	EXPECT_TRUE(sock_has_addr(self->fd, variant->family, ADDR_LOOPBACK));
 }
 
@@ -1003,9 +621,9 @@ TEST_F(bind, ephemeral_any)
 
 	ASSERT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_ANY, 0, &port));
-	EXPECT_LE(DEFAULT_LOW, port);
-	EXPECT_GE(DEFAULT_HIGH, port);
-	EXPECT_EQ(port, sock_port(self->fd));
+	EXPECT_LE(WSPBIND_RANGE_LOW, port);
+	EXPECT_GE(WSPBIND_RANGE_HIGH, port);
+	EXPECT_EQ(port, util_sock_port(self->fd));
 }
 
 TEST_F(bind, family_winsock_numbering)
@@ -1019,7 +637,7 @@ TEST_F(bind, family_winsock_numbering)
 	EXPECT_EQ(0, do_bind(_metadata, self->dev, self->fd,
 			     WSPBIND_BIND_WINSOCK_AF, &n, len, &port));
 	EXPECT_EQ(TEST_PORT, port);
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 }
 
 TEST_F(bind, family_linux_numbering)
@@ -1284,7 +902,7 @@ TEST_F(bind, already_bound)
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
 		  bind_addr(_metadata, self->dev, self->fd, variant->family,
 			    ADDR_LOOPBACK, 0, &port));
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 }
 
 TEST_F(bind, already_bound_by_bind_syscall)
@@ -1294,7 +912,7 @@ TEST_F(bind, already_bound_by_bind_syscall)
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
 		  bind_addr(_metadata, self->dev, self->fd, variant->family,
 			    ADDR_LOOPBACK, TEST_PORT + 1, NULL));
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 }
 
 /* listen() without bind() picks a port. */
@@ -1305,12 +923,12 @@ TEST_F(bind, listening)
 	if (variant->type != SOCK_STREAM)
 		SKIP(return, "UDP does not listen");
 	ASSERT_EQ(0, listen(self->fd, 1));
-	port = sock_port(self->fd);
+	port = util_sock_port(self->fd);
 	ASSERT_LT(0, port);
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
 		  bind_addr(_metadata, self->dev, self->fd, variant->family,
 			    ADDR_LOOPBACK, TEST_PORT, NULL));
-	EXPECT_EQ(port, sock_port(self->fd));
+	EXPECT_EQ(port, util_sock_port(self->fd));
 }
 
 TEST_F(bind, connected)
@@ -1328,12 +946,12 @@ TEST_F(bind, connected)
 		ASSERT_EQ(0, listen(listener, 1));
 	}
 	ASSERT_EQ(0, connect(self->fd, (struct sockaddr *)&n, len));
-	port = sock_port(self->fd);
+	port = util_sock_port(self->fd);
 	ASSERT_LT(0, port);
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
 		  bind_addr(_metadata, self->dev, self->fd, variant->family,
 			    ADDR_LOOPBACK, TEST_PORT, NULL));
-	EXPECT_EQ(port, sock_port(self->fd));
+	EXPECT_EQ(port, util_sock_port(self->fd));
 	if (listener >= 0)
 		close(listener);
 }
@@ -1499,7 +1117,7 @@ TEST_F(bind, scope_id_unknown)
 	n.sin6.sin6_scope_id = 12345;
 	EXPECT_EQ(WSPBIND_WSAEADDRNOTAVAIL,
 		  do_bind(_metadata, self->dev, self->fd, 0, &n, len, NULL));
-	EXPECT_EQ(0, sock_port(self->fd));
+	EXPECT_EQ(0, util_sock_port(self->fd));
 }
 
 TEST_F(bind, v4_mapped)
@@ -1552,7 +1170,7 @@ TEST_F(bind, privileged_port_start_lowered)
 	struct bind_job *job = job_new(_metadata, self->dev, variant->family,
 				       variant->type);
 
-	ASSERT_EQ(0, sysctl_write(UNPRIV_PORT_SYSCTL, "80"));
+	ASSERT_EQ(0, util_write_file(UNPRIV_PORT_SYSCTL, "80"));
 	job->drop_privs = true;
 	job_step(job, ADDR_LOOPBACK, PRIV_PORT, true);
 	job_run(_metadata, job);
@@ -1734,7 +1352,7 @@ TEST_F(bind, in_progress)
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	EXPECT_EQ(0, t.wsa);
 	EXPECT_EQ(TEST_PORT, t.port);
-	EXPECT_EQ(TEST_PORT, sock_port(self->fd));
+	EXPECT_EQ(TEST_PORT, util_sock_port(self->fd));
 
 	/* Over: the socket is simply bound now. */
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
@@ -1767,7 +1385,7 @@ static void expect_ephemeral_unique(struct __test_metadata *_metadata,
 				       ADDR_LOOPBACK, 0, &port[i]));
 		EXPECT_LE(40000, port[i]);
 		EXPECT_GE(40001, port[i]);
-		EXPECT_EQ(port[i], sock_port(fd[i]));
+		EXPECT_EQ(port[i], util_sock_port(fd[i]));
 	}
 	EXPECT_NE(port[0], port[1]);
 	EXPECT_EQ(WSPBIND_WSAENOBUFS,
@@ -1902,7 +1520,7 @@ TEST_F(bind, ephemeral_unique_across_addresses)
 	EXPECT_EQ(WSPBIND_WSAENOBUFS,
 		  bind_addr(_metadata, self->dev, self->fd, variant->family,
 			    ADDR_LOOPBACK, 0, NULL));
-	EXPECT_EQ(0, sock_port(self->fd));
+	EXPECT_EQ(0, util_sock_port(self->fd));
 	EXPECT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_LOOPBACK, 40000, &port));
 	EXPECT_EQ(40000, port);
@@ -1915,7 +1533,7 @@ TEST_F(bind, ephemeral_reserved_ports)
 	int fd[3], i;
 
 	ASSERT_EQ(0, set_range("40000 40002"));
-	ASSERT_EQ(0, sysctl_write(RESERVED_SYSCTL, "40001"));
+	ASSERT_EQ(0, util_write_file(RESERVED_SYSCTL, "40001"));
 	for (i = 0; i < 3; i++) {
 		fd[i] = variant_socket(variant, 0);
 		ASSERT_LE(0, fd[i]);
@@ -1998,32 +1616,13 @@ TEST_F(bind, ephemeral_concurrent)
 /* A cgroup/bind{4,6} program that refuses every bind. */
 static int bpf_deny_bind(enum bpf_attach_type type)
 {
-	struct bpf_insn insns[] = {
+	static const struct bpf_insn insns[] = {
 		/* r0 = 0; exit */
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
-	attr.expected_attach_type = type;
-	attr.insns = (uintptr_t)insns;
-	attr.insn_cnt = ARRAY_SIZE(insns);
-	attr.license = (uintptr_t)"GPL";
-	return syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
-static int bpf_cgroup(int cmd, int prog, int cgroup,
-		      enum bpf_attach_type type)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.target_fd = cgroup;
-	attr.attach_bpf_fd = prog;
-	attr.attach_type = type;
-	return syscall(__NR_bpf, cmd, &attr, sizeof(attr)) ? -errno : 0;
+	return util_bpf_bind_prog(type, insns, ARRAY_SIZE(insns));
 }
 
 /*
@@ -2036,36 +1635,34 @@ TEST_F(bind, cgroup_bpf_refuses)
 	enum bpf_attach_type type = variant->family == AF_INET ?
 				    BPF_CGROUP_INET4_BIND :
 				    BPF_CGROUP_INET6_BIND;
-	char procs[96], pid[16];
-	int prog, cgroup, fd;
+	char procs[96];
+	int prog, cgroup, fd, ret;
 
 	prog = bpf_deny_bind(type);
 	if (prog < 0)
 		SKIP(return, "BPF_PROG_LOAD: %s", strerror(errno));
-	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("cgroup2", CGROUP_MNT, "cgroup2", 0, NULL))
-		SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
+	ret = util_cgroup2_mount();
+	if (ret)
+		SKIP(return, "cannot mount cgroup2: %s", strerror(-ret));
 
 	snprintf(self->cgroup, sizeof(self->cgroup),
 		 CGROUP_MNT "/wspbind_test.%d", getpid());
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", self->cgroup);
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	ASSERT_EQ(0, mkdir(self->cgroup, 0755));
 	cgroup = open(self->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, cgroup);
-	ASSERT_EQ(0, bpf_cgroup(BPF_PROG_ATTACH, prog, cgroup, type));
+	ASSERT_EQ(0, util_bpf_cgroup(BPF_PROG_ATTACH, prog, cgroup, type));
 
 	/* A socket belongs to the cgroup it was made in. */
-	ASSERT_EQ(0, sysctl_write(procs, pid));
+	ASSERT_EQ(0, util_write_pid(procs));
 	fd = variant_socket(variant, 0);
-	ASSERT_EQ(0, sysctl_write(CGROUP_MNT "/cgroup.procs", pid));
+	ASSERT_EQ(0, util_write_pid(CGROUP_MNT "/cgroup.procs"));
 	ASSERT_LE(0, fd);
 
 	EXPECT_EQ(WSPBIND_WSAEACCES,
 		  bind_addr(_metadata, self->dev, fd, variant->family,
 			    ADDR_LOOPBACK, TEST_PORT, NULL));
-	ASSERT_EQ(0, bpf_cgroup(BPF_PROG_DETACH, prog, cgroup, type));
+	ASSERT_EQ(0, util_bpf_cgroup(BPF_PROG_DETACH, prog, cgroup, type));
 	expect_usable(_metadata, self->dev, fd, variant->family);
 	close(fd);
 	close(cgroup);
@@ -2078,10 +1675,55 @@ TEST_F(bind, ephemeral_socket_netns)
 	__u16 port;
 
 	ASSERT_EQ(0, set_range("41000 41000"));
-	ASSERT_EQ(0, enter_netns());
+	ASSERT_EQ(0, util_enter_netns());
 	EXPECT_EQ(0, bind_addr(_metadata, self->dev, self->fd, variant->family,
 			       ADDR_LOOPBACK, 0, &port));
 	EXPECT_EQ(41000, port);
+}
+
+/*
+ * Opening the device grants no port: a group member that is not root
+ * still needs CAP_NET_BIND_SERVICE below the namespace's
+ * ip_unprivileged_port_start, and from it on binds as anyone would.
+ */
+#define UNPRIV_START		2000
+
+static struct member_job *
+member_bind(struct __test_metadata *_metadata,
+	    const FIXTURE_VARIANT(bind) *variant, int port)
+{
+	unsigned int gid;
+	char start[16];
+
+	if (module_group(&gid) || !gid)
+		return NULL;
+	snprintf(start, sizeof(start), "%d", UNPRIV_START);
+	EXPECT_EQ(0, util_write_file(UNPRIV_PORT_SYSCTL, start));
+	return member_run(_metadata, gid, variant->family, variant->type,
+			  port);
+}
+
+TEST_F(bind, group_member_below_unprivileged_start)
+{
+	struct member_job *job = member_bind(_metadata, variant,
+					     UNPRIV_START - 1);
+
+	if (!job)
+		SKIP(return, "the module was loaded without group=");
+	EXPECT_EQ(0, job->open_ret);
+	EXPECT_EQ(WSPBIND_WSAEACCES, job->wsa);
+	EXPECT_EQ(0, job->bound);
+}
+
+TEST_F(bind, group_member_from_unprivileged_start)
+{
+	struct member_job *job = member_bind(_metadata, variant, UNPRIV_START);
+
+	if (!job)
+		SKIP(return, "the module was loaded without group=");
+	EXPECT_EQ(0, job->open_ret);
+	EXPECT_EQ(0, job->wsa);
+	EXPECT_EQ(UNPRIV_START, job->bound);
 }
 
 /* Sockets WSPBind does not serve; the name is always a good IPv4 one. */
@@ -2100,7 +1742,7 @@ FIXTURE_SETUP(kind)
 	self->namelen = name_init(&self->name, AF_INET, ADDR_LOOPBACK,
 				  TEST_PORT);
 	/* Let root open ICMP sockets; no harm if it cannot. */
-	sysctl_write(PING_GROUP_SYSCTL, "0 0");
+	util_write_file(PING_GROUP_SYSCTL, "0 0");
 }
 
 FIXTURE_TEARDOWN(kind)
@@ -2276,13 +1918,13 @@ static void expect_range(struct __test_metadata *_metadata, const char *want)
 {
 	char buf[64];
 
-	ASSERT_EQ(0, sysctl_read(RANGE_SYSCTL, buf, sizeof(buf)));
+	ASSERT_EQ(0, util_read_file(WSPBIND_RANGE_SYSCTL, buf, sizeof(buf)));
 	EXPECT_STREQ(want, buf);
 }
 
 TEST_F(range, read_default)
 {
-	expect_range(_metadata, DEFAULT_RANGE);
+	expect_range(_metadata, WSPBIND_RANGE_DEFAULT);
 }
 
 TEST_F(range, write_valid)
@@ -2295,12 +1937,12 @@ TEST_F(range, write_valid)
 		{ "  2002   3002 \n", "2002\t3002\n" },
 		{ "1 65535", "1\t65535\n" },
 		{ "2000 2000", "2000\t2000\n" },
-		{ "1024 5000", DEFAULT_RANGE },
+		{ "1024 5000", WSPBIND_RANGE_DEFAULT },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(0, sysctl_write(RANGE_SYSCTL, cases[i].in))
+		EXPECT_EQ(0, util_write_file(WSPBIND_RANGE_SYSCTL, cases[i].in))
 			TH_LOG("\"%s\"", cases[i].in);
 		expect_range(_metadata, cases[i].out);
 	}
@@ -2315,9 +1957,9 @@ TEST_F(range, write_invalid)
 	};
 	unsigned int i;
 
-	ASSERT_EQ(0, sysctl_write(RANGE_SYSCTL, "2000 3000"));
+	ASSERT_EQ(0, util_write_file(WSPBIND_RANGE_SYSCTL, "2000 3000"));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(-EINVAL, sysctl_write(RANGE_SYSCTL, bad[i]))
+		EXPECT_EQ(-EINVAL, util_write_file(WSPBIND_RANGE_SYSCTL, bad[i]))
 			TH_LOG("\"%s\"", bad[i]);
 		expect_range(_metadata, "2000\t3000\n");
 	}
@@ -2329,7 +1971,7 @@ TEST_F(range, write_single_port)
 	__u16 port;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sysctl_write(RANGE_SYSCTL, "2000 2000"));
+	ASSERT_EQ(0, util_write_file(WSPBIND_RANGE_SYSCTL, "2000 2000"));
 	expect_range(_metadata, "2000\t2000\n");
 	EXPECT_EQ(0, bind_addr(_metadata, self->dev, fd, AF_INET,
 			       ADDR_LOOPBACK, 0, &port));
@@ -2350,7 +1992,7 @@ static void write_range_as_nobody(void *arg)
 	w->err = drop_to_nobody();
 	if (w->err)
 		return;
-	w->ret = sysctl_write(RANGE_SYSCTL, "2000 3000");
+	w->ret = util_write_file(WSPBIND_RANGE_SYSCTL, "2000 3000");
 }
 
 TEST_F(range, write_unprivileged)
@@ -2360,7 +2002,7 @@ TEST_F(range, write_unprivileged)
 	run_child(_metadata, write_range_as_nobody, w);
 	ASSERT_EQ(0, w->err);
 	EXPECT_EQ(-EACCES, w->ret);
-	expect_range(_metadata, DEFAULT_RANGE);
+	expect_range(_metadata, WSPBIND_RANGE_DEFAULT);
 }
 
 struct netns_probe {
@@ -2377,9 +2019,9 @@ static void probe_new_netns(void *arg)
 	struct name n;
 	int fd, len;
 
-	p->err = -enter_netns();
+	p->err = -util_enter_netns();
 	if (!p->err)
-		p->err = -sysctl_read(RANGE_SYSCTL, p->range, sizeof(p->range));
+		p->err = -util_read_file(WSPBIND_RANGE_SYSCTL, p->range, sizeof(p->range));
 	if (p->err)
 		return;
 	fd = new_socket(AF_INET, SOCK_DGRAM, 0);
@@ -2399,14 +2041,14 @@ TEST_F(range, per_netns)
 	__u16 port;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sysctl_write(RANGE_SYSCTL, "41000 41000"));
+	ASSERT_EQ(0, util_write_file(WSPBIND_RANGE_SYSCTL, "41000 41000"));
 	p->dev = self->dev;
 	run_child(_metadata, probe_new_netns, p);
 	ASSERT_EQ(0, p->err) TH_LOG("child: %s", strerror(p->err));
-	EXPECT_STREQ(DEFAULT_RANGE, p->range);
+	EXPECT_STREQ(WSPBIND_RANGE_DEFAULT, p->range);
 	EXPECT_EQ(0, p->wsa);
-	EXPECT_LE(DEFAULT_LOW, p->port);
-	EXPECT_GE(DEFAULT_HIGH, p->port);
+	EXPECT_LE(WSPBIND_RANGE_LOW, p->port);
+	EXPECT_GE(WSPBIND_RANGE_HIGH, p->port);
 
 	expect_range(_metadata, "41000\t41000\n");
 	EXPECT_EQ(0, bind_addr(_metadata, self->dev, fd, AF_INET,
@@ -2431,14 +2073,14 @@ FIXTURE_SETUP(nnp)
 	self->saved[0] = '\0';
 	if (skip)
 		SKIP(return, "%s", skip);
-	if (sysctl_read(NNP_PARAM, self->saved, sizeof(self->saved)))
+	if (util_read_file(NNP_PARAM, self->saved, sizeof(self->saved)))
 		SKIP(return, "cannot read " NNP_PARAM);
 }
 
 FIXTURE_TEARDOWN(nnp)
 {
 	if (self->saved[0])
-		sysctl_write(NNP_PARAM, self->saved);
+		util_write_file(NNP_PARAM, self->saved);
 	if (self->dev >= 0)
 		close(self->dev);
 }
@@ -2456,7 +2098,7 @@ TEST_F(nnp, refused)
 {
 	struct bind_job *job = nnp_job(_metadata, self->dev);
 
-	ASSERT_EQ(0, sysctl_write(NNP_PARAM, "0"));
+	ASSERT_EQ(0, util_write_file(NNP_PARAM, "0"));
 	job_run(_metadata, job);
 	EXPECT_EQ(WSPBIND_WSAEACCES, job->wsa[0]);
 	EXPECT_EQ(0, job->port[0]);
@@ -2466,7 +2108,7 @@ TEST_F(nnp, allowed_by_parameter)
 {
 	struct bind_job *job = nnp_job(_metadata, self->dev);
 
-	ASSERT_EQ(0, sysctl_write(NNP_PARAM, "1"));
+	ASSERT_EQ(0, util_write_file(NNP_PARAM, "1"));
 	job_run(_metadata, job);
 	EXPECT_EQ(0, job->wsa[0]);
 	EXPECT_EQ(TEST_PORT, job->port[0]);
@@ -2478,175 +2120,9 @@ TEST_F(nnp, precedence_acces_before_notsock)
 	struct bind_job *job = nnp_job(_metadata, self->dev);
 
 	job->step[0].bad_fd = true;
-	ASSERT_EQ(0, sysctl_write(NNP_PARAM, "0"));
+	ASSERT_EQ(0, util_write_file(NNP_PARAM, "0"));
 	job_run(_metadata, job);
 	EXPECT_EQ(WSPBIND_WSAEACCES, job->wsa[0]);
-}
-
-/*
- * Who may open the device. By default its node is 0660 root:root; with the
- * module parameter group=GID it is 0666 and open() lets in that group (and
- * CAP_DAC_OVERRIDE) only. Each test needs one of the two loads: make check
- * boots once more with group= (scripts/check.d/45-sandbox.sh), so each runs
- * in one boot and says why it skips in the other.
- */
-static int module_group(unsigned int *gid)
-{
-	char buf[16];
-	int ret = sysctl_read(GROUP_PARAM, buf, sizeof(buf));
-
-	if (!ret && sscanf(buf, "%u", gid) != 1)
-		ret = -EINVAL;
-	return ret;
-}
-
-/* An unprivileged process that opens the device itself, then binds. */
-struct member_job {
-	gid_t gid;		/* supplementary group, or 0 for none */
-	int family;		/* 0: only open the device */
-	int type;
-	int port;
-	/* results */
-	int err;		/* errno of a failed setup step, or 0 */
-	int open_ret;		/* 0 or -errno */
-	int wsa;
-	__u16 bound;
-};
-
-static void member_job_run(void *arg)
-{
-	struct member_job *job = arg;
-	struct name n;
-	int dev, fd, len;
-
-	job->err = become_nobody(job->gid);
-	if (job->err)
-		return;
-	dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	job->open_ret = dev < 0 ? -errno : 0;
-	if (dev < 0 || !job->family)
-		return;
-	fd = new_socket(job->family, job->type, 0);
-	if (fd < 0) {
-		job->err = errno;
-		return;
-	}
-	len = name_init(&n, job->family, ADDR_LOOPBACK, job->port);
-	job->wsa = wsp_bind(dev, fd, 0, &n, len, &job->bound);
-	close(fd);
-	close(dev);
-}
-
-static struct member_job *member_run(struct __test_metadata *_metadata,
-				     gid_t gid, int family, int type, int port)
-{
-	struct member_job *job = map_shared(_metadata, sizeof(*job));
-
-	job->gid = gid;
-	job->family = family;
-	job->type = type;
-	job->port = port;
-	run_child(_metadata, member_job_run, job);
-	EXPECT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
-	return job;
-}
-
-TEST_F(abi, node_mode_default)
-{
-	unsigned int gid;
-	struct stat st;
-
-	ASSERT_EQ(0, module_group(&gid));
-	if (gid)
-		SKIP(return, "the module was loaded with group=%u", gid);
-	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
-	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	EXPECT_EQ(0660U, st.st_mode & 07777);
-	EXPECT_EQ(0U, st.st_uid);
-	EXPECT_EQ(0U, st.st_gid);
-}
-
-TEST_F(abi, node_mode_group)
-{
-	unsigned int gid;
-	struct stat st;
-
-	ASSERT_EQ(0, module_group(&gid));
-	if (!gid)
-		SKIP(return, "the module was loaded without group=");
-	ASSERT_EQ(0, stat(WSPBIND_DEVICE_PATH, &st));
-	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	EXPECT_EQ(0666U, st.st_mode & 07777);
-}
-
-TEST_F(abi, open_group_member)
-{
-	struct member_job *job;
-	unsigned int gid;
-
-	ASSERT_EQ(0, module_group(&gid));
-	if (!gid)
-		SKIP(return, "the module was loaded without group=");
-	job = member_run(_metadata, gid, 0, 0, 0);
-	EXPECT_EQ(0, job->open_ret);
-}
-
-/* The node is 0666, so only open() stands in the way. */
-TEST_F(abi, open_group_nonmember)
-{
-	struct member_job *job;
-	unsigned int gid;
-
-	ASSERT_EQ(0, module_group(&gid));
-	if (!gid)
-		SKIP(return, "the module was loaded without group=");
-	job = member_run(_metadata, 0, 0, 0, 0);
-	EXPECT_EQ(-EACCES, job->open_ret);
-}
-
-/*
- * Opening the device grants no port: a group member that is not root
- * still needs CAP_NET_BIND_SERVICE below the namespace's
- * ip_unprivileged_port_start, and from it on binds as anyone would.
- */
-#define UNPRIV_START		2000
-
-static struct member_job *
-member_bind(struct __test_metadata *_metadata,
-	    const FIXTURE_VARIANT(bind) *variant, int port)
-{
-	unsigned int gid;
-	char start[16];
-
-	if (module_group(&gid) || !gid)
-		return NULL;
-	snprintf(start, sizeof(start), "%d", UNPRIV_START);
-	EXPECT_EQ(0, sysctl_write(UNPRIV_PORT_SYSCTL, start));
-	return member_run(_metadata, gid, variant->family, variant->type,
-			  port);
-}
-
-TEST_F(bind, group_member_below_unprivileged_start)
-{
-	struct member_job *job = member_bind(_metadata, variant,
-					     UNPRIV_START - 1);
-
-	if (!job)
-		SKIP(return, "the module was loaded without group=");
-	EXPECT_EQ(0, job->open_ret);
-	EXPECT_EQ(WSPBIND_WSAEACCES, job->wsa);
-	EXPECT_EQ(0, job->bound);
-}
-
-TEST_F(bind, group_member_from_unprivileged_start)
-{
-	struct member_job *job = member_bind(_metadata, variant, UNPRIV_START);
-
-	if (!job)
-		SKIP(return, "the module was loaded without group=");
-	EXPECT_EQ(0, job->open_ret);
-	EXPECT_EQ(0, job->wsa);
-	EXPECT_EQ(UNPRIV_START, job->bound);
 }
 
 /*
@@ -2706,6 +2182,7 @@ static int landlock_allow_only(int port)
 struct landlock_job {
 	int dev;
 	int family;
+	int type;
 	int port;
 	bool through_device;
 	/* results */
@@ -2727,7 +2204,7 @@ static void landlock_job_run(void *arg)
 	job->err = landlock_allow_only(LL_ALLOWED_PORT);
 	if (job->err)
 		return;
-	fd = new_socket(job->family, SOCK_STREAM, 0);
+	fd = new_socket(job->family, job->type, 0);
 	if (fd < 0) {
 		job->err = errno;
 		return;
@@ -2738,7 +2215,7 @@ static void landlock_job_run(void *arg)
 	} else {
 		job->ret = sys_bind(fd, job->family, ADDR_LOOPBACK, job->port);
 	}
-	job->bound = sock_port(fd);
+	job->bound = util_sock_port(fd);
 	close(fd);
 }
 
@@ -2749,17 +2226,14 @@ FIXTURE(landlock) {
 	char why[96];
 };
 
+/* TCP only: Landlock has no UDP bind rules. */
 FIXTURE_VARIANT(landlock) {
 	int family;
+	int type;
 };
 
-FIXTURE_VARIANT_ADD(landlock, ip4) {
-	.family = AF_INET,
-};
-
-FIXTURE_VARIANT_ADD(landlock, ip6) {
-	.family = AF_INET6,
-};
+INET_VARIANT(landlock, ip4, AF_INET, SOCK_STREAM);
+INET_VARIANT(landlock, ip6, AF_INET6, SOCK_STREAM);
 
 /*
  * The tests SKIP themselves on self->skip: older harnesses run the body
@@ -2772,7 +2246,7 @@ FIXTURE_SETUP(landlock)
 	self->skip = env_init(_metadata, &self->dev);
 	if (self->skip)
 		return;
-	if (sysctl_read(NNP_PARAM, self->saved, sizeof(self->saved))) {
+	if (util_read_file(NNP_PARAM, self->saved, sizeof(self->saved))) {
 		self->skip = "cannot read " NNP_PARAM;
 		return;
 	}
@@ -2792,76 +2266,63 @@ FIXTURE_SETUP(landlock)
 FIXTURE_TEARDOWN(landlock)
 {
 	if (self->saved[0])
-		sysctl_write(NNP_PARAM, self->saved);
+		util_write_file(NNP_PARAM, self->saved);
 	if (self->dev >= 0)
 		close(self->dev);
 }
 
-static struct landlock_job *
-landlock_run(struct __test_metadata *_metadata, int dev, int family, int port,
-	     bool through_device)
-{
-	struct landlock_job *job = map_shared(_metadata, sizeof(*job));
-
-	job->dev = dev;
-	job->family = family;
-	job->port = port;
-	job->through_device = through_device;
-	run_child(_metadata, landlock_job_run, job);
-	EXPECT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
-	return job;
-}
-
-TEST_F(landlock, bind_syscall_denied)
+/*
+ * One bind of @port under the ruleset, by bind(2) if @nnp is NULL, else
+ * by the device with allow_no_new_privs set to @nnp: its answer must be
+ * @want, and the port the socket holds afterwards @bound.
+ */
+static void landlock_expect(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(landlock) *self,
+			    const FIXTURE_VARIANT(landlock) *variant,
+			    const char *nnp, int port, int want, int bound)
 {
 	struct landlock_job *job;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	job = landlock_run(_metadata, self->dev, variant->family,
-			   LL_DENIED_PORT, false);
-	EXPECT_EQ(-EACCES, job->ret);
-	EXPECT_EQ(0, job->bound);
+	if (nnp)
+		ASSERT_EQ(0, util_write_file(NNP_PARAM, nnp));
+	job = map_shared(_metadata, sizeof(*job));
+	job->dev = self->dev;
+	job->family = variant->family;
+	job->type = variant->type;
+	job->port = port;
+	job->through_device = !!nnp;
+	run_child(_metadata, landlock_job_run, job);
+	EXPECT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
+	EXPECT_EQ(want, job->ret);
+	EXPECT_EQ(bound, job->bound);
+}
+
+TEST_F(landlock, bind_syscall_denied)
+{
+	landlock_expect(_metadata, self, variant, NULL, LL_DENIED_PORT,
+			-EACCES, 0);
 }
 
 /* The ruleset refuses only what it should. */
 TEST_F(landlock, bind_syscall_allowed)
 {
-	struct landlock_job *job;
-
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-	job = landlock_run(_metadata, self->dev, variant->family,
-			   LL_ALLOWED_PORT, false);
-	EXPECT_EQ(0, job->ret);
-	EXPECT_EQ(LL_ALLOWED_PORT, job->bound);
+	landlock_expect(_metadata, self, variant, NULL, LL_ALLOWED_PORT, 0,
+			LL_ALLOWED_PORT);
 }
 
 TEST_F(landlock, device_denied)
 {
-	struct landlock_job *job;
-
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-	ASSERT_EQ(0, sysctl_write(NNP_PARAM, "0"));
-	job = landlock_run(_metadata, self->dev, variant->family,
-			   LL_DENIED_PORT, true);
-	EXPECT_EQ(WSPBIND_WSAEACCES, job->ret);
-	EXPECT_EQ(0, job->bound);
+	landlock_expect(_metadata, self, variant, "0", LL_DENIED_PORT,
+			WSPBIND_WSAEACCES, 0);
 }
 
 /* Measured, not wanted: why allow_no_new_privs is off by default. */
 TEST_F(landlock, device_bypasses_with_allow_no_new_privs)
 {
-	struct landlock_job *job;
-
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-	ASSERT_EQ(0, sysctl_write(NNP_PARAM, "1"));
-	job = landlock_run(_metadata, self->dev, variant->family,
-			   LL_DENIED_PORT, true);
-	EXPECT_EQ(0, job->ret);
-	EXPECT_EQ(LL_DENIED_PORT, job->bound);
+	landlock_expect(_metadata, self, variant, "1", LL_DENIED_PORT, 0,
+			LL_DENIED_PORT);
 }
 
 #include "wspbind_main.h"
