@@ -33,7 +33,7 @@ VERSION		:= $(shell awk 'NR == 1 { gsub(/[()]/, "", $$2); print $$2; exit }' \
 
 LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c
 LIB_OBJS	:= $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
-SELFTEST_SRCS	:= selftests/wspbind_test.c
+SELFTEST_SRCS	:= $(wildcard selftests/*.c)
 KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest_harness.h \
 			tools/testing/selftests/kselftest.h)))
@@ -105,7 +105,7 @@ $(BUILD)/tests/rules_test: module/test/rules_test.c module/test/errno_table.h \
 
 $(BUILD)/tests/sharing_test: module/test/sharing_test.c \
 			    module/test/sharing_cases.h module/sharing.c \
-			    module/sharing.h
+			    module/sharing.h selftests/wspbind_sharing_table.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ module/test/sharing_test.c module/sharing.c
 

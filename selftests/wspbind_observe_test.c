@@ -35,14 +35,13 @@
 #include <linux/wspbind.h>
 
 #include "kselftest_harness.h"
+#include "wspbind_util.h"
 
 #define COUNTERS_PATH	"/proc/net/wspbind"
-#define RANGE_SYSCTL	"/proc/sys/net/wspbind/ephemeral_port_range"
 #define TRACEFS		"/sys/kernel/tracing"
 
 #define FIXED_PORT	34567
 #define SEARCH_PORT	20000	/* the whole range of the tests' namespaces */
-#define NOBODY		65534
 
 /* The counters, in the order /proc/net/wspbind lists them. */
 enum counter {
@@ -113,67 +112,32 @@ static void expect_counters(struct __test_metadata *_metadata,
 	expect_same(_metadata, want, &got, "our");
 }
 
-static int write_file(const char *path, const char *val)
-{
-	ssize_t len = strlen(val), n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n == len ? 0 : n < 0 ? n : -EIO;
-}
-
 /*
  * A network namespace of our own whose port-0 range is the one port
  * SEARCH_PORT: the first search takes it, the second finds it taken.
  */
 static int enter_test_netns(void)
 {
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	return write_file(RANGE_SYSCTL, "20000 20000");
+	int ret = util_enter_netns();
+
+	return ret ? ret : util_write_file(WSPBIND_RANGE_SYSCTL, "20000 20000");
 }
 
-/* The wildcard address of @family at @port, and its length. */
-static socklen_t any_addr(struct sockaddr_storage *ss, int family, int port)
+/* WSPBind to @family's wildcard at @port, a name of @namelen bytes. */
+static int bind_any_len(int dev, int fd, int family, int port, int namelen)
 {
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = family;
-	if (family == AF_INET) {
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-		return sizeof(struct sockaddr_in);
-	}
-	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	return sizeof(struct sockaddr_in6);
+	struct name n;
+
+	name_init(&n, family, ADDR_ANY, port);
+	return wsp_bind(dev, fd, 0, &n, namelen, NULL);
 }
 
-/* WSPBIND_IOC_BIND with Linux family numbers: -errno or the WSA code. */
-static int wsp_bind_len(int dev, int fd, int family, int port, int namelen)
+static int bind_any(int dev, int fd, int family, int port)
 {
-	struct sockaddr_storage ss;
-	struct wspbind_bind req = {
-		.size = sizeof(req),
-		.sockfd = fd,
-		.name = (uintptr_t)&ss,
-	};
+	struct name n;
 
-	any_addr(&ss, family, port);
-	req.namelen = namelen;
-	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
-		return -errno;
-	return req.out_wsa_error;
-}
-
-static int wsp_bind(int dev, int fd, int family, int port)
-{
-	struct sockaddr_storage ss;
-
-	return wsp_bind_len(dev, fd, family, port, any_addr(&ss, family, 0));
+	return wsp_bind(dev, fd, 0, &n, name_init(&n, family, ADDR_ANY, port),
+			NULL);
 }
 
 /* One failing and one succeeding bind of each kind the counters split. */
@@ -202,13 +166,13 @@ static int run_sequence(int dev, int family, int type, int wsa[SEQ_LEN])
 		fd[i] = socket(family, type | SOCK_CLOEXEC, 0);
 	notsock = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	wsa[0] = wsp_bind(dev, fd[0], family, FIXED_PORT);
-	wsa[1] = wsp_bind(dev, fd[1], family, FIXED_PORT);
-	wsa[2] = wsp_bind(dev, fd[2], family, 0);
-	wsa[3] = wsp_bind(dev, fd[3], family, 0);
-	wsa[4] = wsp_bind(dev, fd[0], family, FIXED_PORT);
-	wsa[5] = wsp_bind(dev, notsock, family, FIXED_PORT);
-	wsa[6] = wsp_bind_len(dev, fd[1], family, FIXED_PORT, 4);
+	wsa[0] = bind_any(dev, fd[0], family, FIXED_PORT);
+	wsa[1] = bind_any(dev, fd[1], family, FIXED_PORT);
+	wsa[2] = bind_any(dev, fd[2], family, 0);
+	wsa[3] = bind_any(dev, fd[3], family, 0);
+	wsa[4] = bind_any(dev, fd[0], family, FIXED_PORT);
+	wsa[5] = bind_any(dev, notsock, family, FIXED_PORT);
+	wsa[6] = bind_any_len(dev, fd[1], family, FIXED_PORT, 4);
 
 	for (i = 0; i < SEQ_LEN; i++)
 		good += wsa[i] == want[i];
@@ -233,25 +197,6 @@ static void sequence_counters(struct counters *c, int times)
 	c->v[C_WSAEFAULT] = times;
 }
 
-/*
- * A child process for what cannot be undone in the test process (another
- * namespace, another user): @fn's exit status comes back.
- */
-static int run_child(int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(fn(arg));
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return WEXITSTATUS(status);
-}
-
 FIXTURE(observe) {
 	int dev;
 };
@@ -259,32 +204,9 @@ FIXTURE(observe) {
 FIXTURE_VARIANT(observe) {
 	int family;
 	int type;
-	const char *names;	/* as the tracepoint prints them */
 };
 
-FIXTURE_VARIANT_ADD(observe, ip4_tcp) {
-	.family = AF_INET,
-	.type = SOCK_STREAM,
-	.names = "family=AF_INET type=SOCK_STREAM",
-};
-
-FIXTURE_VARIANT_ADD(observe, ip4_udp) {
-	.family = AF_INET,
-	.type = SOCK_DGRAM,
-	.names = "family=AF_INET type=SOCK_DGRAM",
-};
-
-FIXTURE_VARIANT_ADD(observe, ip6_tcp) {
-	.family = AF_INET6,
-	.type = SOCK_STREAM,
-	.names = "family=AF_INET6 type=SOCK_STREAM",
-};
-
-FIXTURE_VARIANT_ADD(observe, ip6_udp) {
-	.family = AF_INET6,
-	.type = SOCK_DGRAM,
-	.names = "family=AF_INET6 type=SOCK_DGRAM",
-};
+INET_VARIANTS(observe);
 
 FIXTURE_SETUP(observe)
 {
@@ -358,7 +280,7 @@ static int netns_job_run(void *arg)
 	    run_sequence(job->dev, job->family, job->type, wsa) != SEQ_LEN)
 		return 2;
 	/* Counted in the socket's namespace, the parent's, not here. */
-	if (wsp_bind(job->dev, job->sock, job->family, 0))
+	if (bind_any(job->dev, job->sock, job->family, 0))
 		return 3;
 	return counters_read(COUNTERS_PATH, job->child) ? 4 : 0;
 }
@@ -386,7 +308,7 @@ TEST_F(observe, counters_per_namespace)
 	job.sock = socket(variant->family, variant->type | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, job.sock);
 
-	ASSERT_EQ(0, run_child(netns_job_run, &job));
+	ASSERT_EQ(0, util_run_as(0, netns_job_run, &job));
 
 	sequence_counters(&want, 2);
 	expect_same(_metadata, &want, job.child, "the child's");
@@ -408,9 +330,8 @@ TEST_F(observe, counters_per_namespace)
  */
 static int drop_to(uid_t uid)
 {
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-	    setresuid(uid, uid, uid) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
-		return -errno;
+	if (become_user(uid, 0) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -1;
 	return 0;
 }
 
@@ -436,9 +357,9 @@ static int read_as_userns_root(void *arg)
 	if (unshare(CLONE_NEWUSER))
 		return errno == EPERM || errno == EINVAL ? 4 : 2;
 	snprintf(map, sizeof(map), "0 %d 1", NOBODY);
-	if (write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/gid_map", map) ||
+	if (util_write_file("/proc/self/setgroups", "deny") ||
+	    util_write_file("/proc/self/uid_map", map) ||
+	    util_write_file("/proc/self/gid_map", map) ||
 	    unshare(CLONE_NEWNET))
 		return 3;
 	ret = counters_read(COUNTERS_PATH, &c);
@@ -454,8 +375,8 @@ TEST_F(observe, counters_for_namespace_root)
 {
 	int ret;
 
-	EXPECT_EQ(0, run_child(read_as_nobody, NULL));
-	ret = run_child(read_as_userns_root, NULL);
+	EXPECT_EQ(0, util_run_as(0, read_as_nobody, NULL));
+	ret = util_run_as(0, read_as_userns_root, NULL);
 	if (ret == 4)
 		SKIP(return, "unprivileged user namespaces are disabled");
 	EXPECT_EQ(0, ret);
@@ -466,7 +387,7 @@ static int trace_write(const char *rel, const char *val)
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/%s", instance, rel);
-	return write_file(path, val);
+	return util_write_file(path, val);
 }
 
 static int trace_setup(void)
@@ -520,7 +441,7 @@ static int trace_events(char *buf, size_t size)
 
 TEST_F(observe, tracepoint_fields)
 {
-	char want[1024], got[4096];
+	char want[1024], got[4096], names[40];
 	int wsa[SEQ_LEN], ret;
 
 	ret = trace_setup();
@@ -532,6 +453,10 @@ TEST_F(observe, tracepoint_fields)
 					variant->type, wsa));
 	ASSERT_EQ(0, trace_write("events/wspbind/wspbind_bind/enable", "0"));
 
+	/* The variant, as the tracepoint prints it. */
+	snprintf(names, sizeof(names), "family=%s type=%s",
+		 variant->family == AF_INET ? "AF_INET" : "AF_INET6",
+		 variant->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
 	snprintf(want, sizeof(want),
 		 "%1$s req_port=34567 port=34567 wsa=0 probes=0\n"
 		 "%1$s req_port=34567 port=0 wsa=WSAEADDRINUSE probes=0\n"
@@ -540,7 +465,7 @@ TEST_F(observe, tracepoint_fields)
 		 "%1$s req_port=34567 port=0 wsa=WSAEINVAL probes=0\n"
 		 "family=AF_UNSPEC type=none req_port=0 port=0 wsa=WSAENOTSOCK probes=0\n"
 		 "%1$s req_port=0 port=0 wsa=WSAEFAULT probes=0\n",
-		 variant->names);
+		 names);
 	ASSERT_EQ(0, trace_events(got, sizeof(got)));
 	EXPECT_STREQ(want, got);
 }

@@ -33,9 +33,9 @@
 #include <linux/wspbind.h>
 
 #include "kselftest_harness.h"
+#include "wspbind_sharing_table.h"
 #include "wspbind_util.h"
 
-#define NOBODY		65534
 #define BASE_PORT	40000
 
 enum opt { NONE, REUSE, EXCL };
@@ -48,18 +48,21 @@ enum where { W, S };		/* the wildcard, or loopback */
 #define CHECK	(-1)		/* the same user: OK; another: DENIED */
 
 /*
- * Microsoft's "Sharing Transport Addresses": row, the second bind; column,
- * the first; each in the order none W, none S, SO_REUSEADDR W,
- * SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, SO_EXCLUSIVEADDRUSE S.
+ * Microsoft's "Sharing Transport Addresses" (wspbind_sharing_table.h):
+ * row, the second bind; column, the first. Each cell as the device
+ * answers it, CHECK for the access check.
  */
-static const int table[6][6] = {
-	{ INUSE,  OK,     INUSE, OK,     INUSE,  OK     },
-	{ CHECK,  INUSE,  CHECK, DENIED, DENIED, INUSE  },
-	{ DENIED, OK,     OK,    OK,     DENIED, OK     },
-	{ CHECK,  DENIED, OK,    OK,     DENIED, DENIED },
-	{ INUSE,  INUSE,  INUSE, INUSE,  INUSE,  INUSE  },
-	{ CHECK,  INUSE,  CHECK, INUSE,  DENIED, INUSE  },
-};
+static int table(int row, int col)
+{
+	static const int wsa[] = {
+		[SHARING_OK] = OK,
+		[SHARING_INUSE] = INUSE,
+		[SHARING_DENIED] = DENIED,
+		[SHARING_CHECK] = CHECK,
+	};
+
+	return wsa[sharing_table[row][col]];
+}
 
 /*
  * Where Linux's own check answers instead: a UDP socket needs
@@ -71,7 +74,7 @@ static const int table[6][6] = {
  */
 static int cell_want(int type, int row, int col)
 {
-	int want = table[row][col] == CHECK ? OK : table[row][col];
+	int want = table(row, col) == CHECK ? OK : table(row, col);
 
 	if (type == SOCK_DGRAM && col == 5 && (row == 0 || row == 2))
 		return INUSE;
@@ -100,24 +103,19 @@ static const char *where_addr(int family, enum where where)
 	return where == W ? "::" : "::1";
 }
 
-/* One WSPBind with flags; the answer, or -errno if the ioctl failed. */
-static int wsp_bind(int dev, int fd, __u32 flags, int family,
-		    const char *addr, int port)
+/*
+ * One WSPBind with flags to @addr (text): the answer, or -errno if the
+ * ioctl failed, -EPROTO if it bound another port than @port.
+ */
+static int share_bind(int dev, int fd, __u32 flags, int family,
+		      const char *addr, int port)
 {
-	struct sockaddr_storage ss;
-	struct wspbind_bind req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.sockfd = fd,
-	};
+	__u16 out;
+	int ret = wsp_bind_text(dev, fd, flags, family, addr, port, &out);
 
-	req.namelen = util_name(&ss, family, addr, port);
-	req.name = (uintptr_t)&ss;
-	if (ioctl(dev, WSPBIND_IOC_BIND, &req))
-		return -errno;
-	if (!req.out_wsa_error && req.out_port != port && port)
+	if (!ret && out != port && port)
 		return -EPROTO;
-	return req.out_wsa_error;
+	return ret;
 }
 
 /* A socket; AF_INET6 ones are dual-stack unless @v6only. */
@@ -134,33 +132,6 @@ static int sock_new(int family, int type, bool v6only)
 	return fd;
 }
 
-/* The wspbind selftests' namespace: a fresh one, loopback up. */
-static void enter_netns(struct __test_metadata *_metadata)
-{
-	int ret = util_enter_netns();
-
-	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
-}
-
-/* Run @fn in a child with @uid (and @uid's group); its exit status. */
-static int as_user(uid_t uid, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(255);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return WEXITSTATUS(status);
-}
-
 FIXTURE(share) {
 	int dev;
 	int fd[2];
@@ -171,32 +142,14 @@ FIXTURE_VARIANT(share) {
 	int type;
 };
 
-FIXTURE_VARIANT_ADD(share, ip4_tcp) {
-	.family = AF_INET,
-	.type = SOCK_STREAM,
-};
-
-FIXTURE_VARIANT_ADD(share, ip4_udp) {
-	.family = AF_INET,
-	.type = SOCK_DGRAM,
-};
-
-FIXTURE_VARIANT_ADD(share, ip6_tcp) {
-	.family = AF_INET6,
-	.type = SOCK_STREAM,
-};
-
-FIXTURE_VARIANT_ADD(share, ip6_udp) {
-	.family = AF_INET6,
-	.type = SOCK_DGRAM,
-};
+INET_VARIANTS(share);
 
 FIXTURE_SETUP(share)
 {
 	self->fd[0] = self->fd[1] = -1;
 	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
-	enter_netns(_metadata);
+	assert_netns(_metadata);
 }
 
 FIXTURE_TEARDOWN(share)
@@ -228,12 +181,12 @@ static void table_row(struct __test_metadata *_metadata,
 		self->fd[1] = sock_new(fam, variant->type, false);
 		ASSERT_LE(0, self->fd[0]);
 		ASSERT_LE(0, self->fd[1]);
-		ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
-				      opt_flags(col / 2), fam,
-				      where_addr(fam, col % 2), port));
+		ASSERT_EQ(0, share_bind(self->dev, self->fd[0],
+					opt_flags(col / 2), fam,
+					where_addr(fam, col % 2), port));
 		want = cell_want(variant->type, row, col);
-		got = wsp_bind(self->dev, self->fd[1], opt_flags(row / 2),
-			       fam, where_addr(fam, row % 2), port);
+		got = share_bind(self->dev, self->fd[1], opt_flags(row / 2),
+				 fam, where_addr(fam, row % 2), port);
 		EXPECT_EQ(want, got)
 			TH_LOG("%s after %s", cell_names[row], cell_names[col]);
 		EXPECT_EQ(want ? 0 : port, util_sock_port(self->fd[1]));
@@ -290,8 +243,8 @@ static int child_second_bind(void *arg)
 
 	if (fd < 0)
 		return 254;
-	ret = wsp_bind(c->dev, fd, opt_flags(c->row / 2), c->family,
-		       where_addr(c->family, c->row % 2), c->port);
+	ret = share_bind(c->dev, fd, opt_flags(c->row / 2), c->family,
+			 where_addr(c->family, c->row % 2), c->port);
 	return ret == OK ? 0 : ret == DENIED ? 1 : ret == INUSE ? 2 : 3;
 }
 
@@ -310,21 +263,21 @@ TEST_F(share, check_cells_by_user)
 
 	for (row = 0; row < 6; row++) {
 		for (col = 0; col < 6; col++) {
-			if (table[row][col] != CHECK)
+			if (table(row, col) != CHECK)
 				continue;
 			checked++;
 			c.row = row;
 			c.port = BASE_PORT + row * 6 + col;
 			self->fd[0] = sock_new(c.family, c.type, false);
 			ASSERT_LE(0, self->fd[0]);
-			ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
-					      opt_flags(col / 2), c.family,
-					      where_addr(c.family, col % 2),
-					      c.port));
-			EXPECT_EQ(1, as_user(NOBODY, child_second_bind, &c))
+			ASSERT_EQ(0, share_bind(self->dev, self->fd[0],
+						opt_flags(col / 2), c.family,
+						where_addr(c.family, col % 2),
+						c.port));
+			EXPECT_EQ(1, util_run_as(NOBODY, child_second_bind, &c))
 				TH_LOG("%s after %s, another user",
 				       cell_names[row], cell_names[col]);
-			EXPECT_EQ(0, as_user(0, child_second_bind, &c))
+			EXPECT_EQ(0, util_run_as(0, child_second_bind, &c))
 				TH_LOG("%s after %s, the same user",
 				       cell_names[row], cell_names[col]);
 			close(self->fd[0]);
@@ -340,14 +293,14 @@ TEST_F(share, both_flags)
 	self->fd[0] = sock_new(variant->family, variant->type, false);
 	ASSERT_LE(0, self->fd[0]);
 	EXPECT_EQ(WSPBIND_WSAEINVAL,
-		  wsp_bind(self->dev, self->fd[0],
-			   WSPBIND_BIND_REUSEADDR |
-			   WSPBIND_BIND_EXCLUSIVEADDRUSE,
-			   variant->family, where_addr(variant->family, S),
-			   BASE_PORT));
+		  share_bind(self->dev, self->fd[0],
+			     WSPBIND_BIND_REUSEADDR |
+			     WSPBIND_BIND_EXCLUSIVEADDRUSE,
+			     variant->family, where_addr(variant->family, S),
+			     BASE_PORT));
 	EXPECT_EQ(0, util_sock_port(self->fd[0]));
-	EXPECT_EQ(0, wsp_bind(self->dev, self->fd[0], 0, variant->family,
-			      where_addr(variant->family, S), BASE_PORT));
+	EXPECT_EQ(0, share_bind(self->dev, self->fd[0], 0, variant->family,
+				where_addr(variant->family, S), BASE_PORT));
 }
 
 /*
@@ -368,13 +321,13 @@ TEST_F(share, native_holder)
 	for (opt = NONE; opt <= EXCL; opt++) {
 		self->fd[1] = sock_new(fam, variant->type, false);
 		ASSERT_LE(0, self->fd[1]);
-		EXPECT_EQ(INUSE, wsp_bind(self->dev, self->fd[1],
-					  opt_flags(opt), fam,
-					  where_addr(fam, W), BASE_PORT))
+		EXPECT_EQ(INUSE, share_bind(self->dev, self->fd[1],
+					    opt_flags(opt), fam,
+					    where_addr(fam, W), BASE_PORT))
 			TH_LOG("option %d, wildcard", opt);
-		EXPECT_EQ(INUSE, wsp_bind(self->dev, self->fd[1],
-					  opt_flags(opt), fam,
-					  where_addr(fam, S), BASE_PORT))
+		EXPECT_EQ(INUSE, share_bind(self->dev, self->fd[1],
+					    opt_flags(opt), fam,
+					    where_addr(fam, S), BASE_PORT))
 			TH_LOG("option %d, specific", opt);
 		close(self->fd[1]);
 		self->fd[1] = -1;
@@ -397,8 +350,8 @@ TEST_F(share, native_holder_linux_reuseaddr)
 				sizeof(one)));
 	len = util_name(&ss, fam, where_addr(fam, S), BASE_PORT);
 	ASSERT_EQ(0, bind(self->fd[0], (struct sockaddr *)&ss, len));
-	EXPECT_EQ(OK, wsp_bind(self->dev, self->fd[1], 0, fam,
-			       where_addr(fam, S), BASE_PORT));
+	EXPECT_EQ(OK, share_bind(self->dev, self->fd[1], 0, fam,
+				 where_addr(fam, S), BASE_PORT));
 }
 
 /* A second namespace knows nothing of the first's sockets. */
@@ -408,15 +361,15 @@ TEST_F(share, namespaces_independent)
 
 	self->fd[0] = sock_new(fam, variant->type, false);
 	ASSERT_LE(0, self->fd[0]);
-	ASSERT_EQ(0, wsp_bind(self->dev, self->fd[0],
-			      WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
-			      where_addr(fam, W), BASE_PORT));
-	enter_netns(_metadata);
+	ASSERT_EQ(0, share_bind(self->dev, self->fd[0],
+				WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
+				where_addr(fam, W), BASE_PORT));
+	assert_netns(_metadata);
 	self->fd[1] = sock_new(fam, variant->type, false);
 	ASSERT_LE(0, self->fd[1]);
-	EXPECT_EQ(OK, wsp_bind(self->dev, self->fd[1],
-			       WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
-			       where_addr(fam, W), BASE_PORT));
+	EXPECT_EQ(OK, share_bind(self->dev, self->fd[1],
+				 WSPBIND_BIND_EXCLUSIVEADDRUSE, fam,
+				 where_addr(fam, W), BASE_PORT));
 }
 
 /*
@@ -430,10 +383,10 @@ TEST_F(share, registry_entries_go)
 	for (i = 0; i < 8; i++) {
 		fds[i] = sock_new(fam, variant->type, false);
 		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, wsp_bind(self->dev, fds[i],
-				      i % 2 ? WSPBIND_BIND_REUSEADDR : 0, fam,
-				      where_addr(fam, S),
-				      i % 2 ? BASE_PORT : 0));
+		ASSERT_EQ(0, share_bind(self->dev, fds[i],
+					i % 2 ? WSPBIND_BIND_REUSEADDR : 0, fam,
+					where_addr(fam, S),
+					i % 2 ? BASE_PORT : 0));
 	}
 	EXPECT_EQ(8, util_registry_sockets());
 	for (i = 0; i < 8; i++)
@@ -510,7 +463,7 @@ FIXTURE_SETUP(mixed)
 {
 	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
-	enter_netns(_metadata);
+	assert_netns(_metadata);
 }
 
 FIXTURE_TEARDOWN(mixed)
@@ -530,14 +483,14 @@ TEST_F(mixed, wine_exclusive_rows)
 			fd[j] = sock_new(m->family[j], variant->type, false);
 			ASSERT_LE(0, fd[j]);
 		}
-		ASSERT_EQ(0, wsp_bind(self->dev, fd[0],
-				      m->excl[0] ? opt_flags(EXCL) : 0,
-				      m->family[0], m->addr[0], port))
+		ASSERT_EQ(0, share_bind(self->dev, fd[0],
+					m->excl[0] ? opt_flags(EXCL) : 0,
+					m->family[0], m->addr[0], port))
 			TH_LOG("row %u, first bind", i);
 		EXPECT_EQ(mixed_want(m, variant->type),
-			  wsp_bind(self->dev, fd[1],
-					    m->excl[1] ? opt_flags(EXCL) : 0,
-					    m->family[1], m->addr[1], port))
+			  share_bind(self->dev, fd[1],
+				     m->excl[1] ? opt_flags(EXCL) : 0,
+				     m->family[1], m->addr[1], port))
 			TH_LOG("row %u: %s then %s", i, m->addr[0], m->addr[1]);
 		close(fd[0]);
 		close(fd[1]);
@@ -552,10 +505,10 @@ TEST_F(mixed, dual_stack_exclusive_refuses_reuseaddr)
 
 	ASSERT_LE(0, fd6);
 	ASSERT_LE(0, fd4);
-	ASSERT_EQ(0, wsp_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
-			      BASE_PORT));
-	EXPECT_EQ(DENIED, wsp_bind(self->dev, fd4, opt_flags(REUSE), AF_INET,
-				   "0.0.0.0", BASE_PORT));
+	ASSERT_EQ(0, share_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
+				BASE_PORT));
+	EXPECT_EQ(DENIED, share_bind(self->dev, fd4, opt_flags(REUSE), AF_INET,
+				     "0.0.0.0", BASE_PORT));
 	close(fd4);
 	close(fd6);
 }
@@ -568,10 +521,10 @@ TEST_F(mixed, v6only_holds_no_ipv4)
 
 	ASSERT_LE(0, fd6);
 	ASSERT_LE(0, fd4);
-	ASSERT_EQ(0, wsp_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
-			      BASE_PORT));
-	EXPECT_EQ(OK, wsp_bind(self->dev, fd4, opt_flags(EXCL), AF_INET,
-			       "0.0.0.0", BASE_PORT));
+	ASSERT_EQ(0, share_bind(self->dev, fd6, opt_flags(EXCL), AF_INET6, "::",
+				BASE_PORT));
+	EXPECT_EQ(OK, share_bind(self->dev, fd4, opt_flags(EXCL), AF_INET,
+				 "0.0.0.0", BASE_PORT));
 	close(fd4);
 	close(fd6);
 }
@@ -588,7 +541,7 @@ FIXTURE_SETUP(listen)
 {
 	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
-	enter_netns(_metadata);
+	assert_netns(_metadata);
 }
 
 FIXTURE_TEARDOWN(listen)
@@ -604,7 +557,7 @@ static int listener(int dev, int family, enum opt opt, const char *addr,
 
 	if (fd < 0)
 		return -1;
-	if (wsp_bind(dev, fd, opt_flags(opt), family, addr, port) ||
+	if (share_bind(dev, fd, opt_flags(opt), family, addr, port) ||
 	    listen(fd, 8)) {
 		close(fd);
 		return -1;
@@ -761,8 +714,8 @@ static int bind_after_time_wait(struct __test_metadata *_metadata, int dev,
 	close(l);
 	usleep(100000);
 	fd = sock_new(AF_INET, SOCK_STREAM, false);
-	ret = wsp_bind(dev, fd, opt_flags(again), AF_INET, "127.0.0.1",
-		       BASE_PORT);
+	ret = share_bind(dev, fd, opt_flags(again), AF_INET, "127.0.0.1",
+			 BASE_PORT);
 	close(fd);
 	return ret;
 }
@@ -820,7 +773,7 @@ FIXTURE_SETUP(scope)
 {
 	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
-	enter_netns(_metadata);
+	assert_netns(_metadata);
 	self->fd = sock_new(AF_INET6, SOCK_DGRAM, true);
 	ASSERT_LE(0, self->fd);
 }

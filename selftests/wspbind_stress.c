@@ -47,6 +47,7 @@
 #include <sys/wait.h>
 
 #include "kselftest.h"
+#include "wspbind_sharing_table.h"
 #include "wspbind_util.h"
 
 #define STRESS_LOW	40000
@@ -146,7 +147,8 @@ static void *port0_thread(void *arg)
 		struct sockaddr_storage ss;
 		int udp = util_below(&rnd, 2), kind = util_below(&rnd, 3);
 		int family = kind == 2 ? AF_INET6 : AF_INET;
-		int fd, len, wsa, port = 0, expected = 0;
+		int fd, len, wsa, expected = 0;
+		__u16 port = 0;
 
 		fd = socket(family, (udp ? SOCK_DGRAM : SOCK_STREAM) |
 			    SOCK_CLOEXEC, 0);
@@ -167,7 +169,7 @@ static void *port0_thread(void *arg)
 		if (kind == 2)
 			((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_any;
 
-		wsa = util_wspbind(stress_dev, fd, &ss, len, &port);
+		wsa = wsp_bind(stress_dev, fd, 0, &ss, len, &port);
 		if (wsa == 0) {
 			int slot = port - STRESS_LOW;
 
@@ -245,7 +247,8 @@ static void test_port0_unique(void)
 
 static void exhaust_child(int dev)
 {
-	int fds[STRESS_PORTS], seen[STRESS_PORTS] = { 0 }, i, fd, port;
+	int fds[STRESS_PORTS], seen[STRESS_PORTS] = { 0 }, i, fd;
+	__u16 port;
 	struct sockaddr_storage ss;
 	int len = util_loopback(&ss, AF_INET, 0), one = 1;
 
@@ -257,20 +260,20 @@ static void exhaust_child(int dev)
 		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		setsockopt(fds[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		port = 0;
-		if (util_wspbind(dev, fds[i], &ss, len, &port) != 0 ||
+		if (wsp_bind(dev, fds[i], 0, &ss, len, &port) != 0 ||
 		    port < STRESS_LOW || port >= STRESS_LOW + STRESS_PORTS ||
 		    seen[port - STRESS_LOW]++)
 			shm->bad_port++;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	shm->answers[0] = util_wspbind(dev, fd, &ss, len, &port);
+	shm->answers[0] = wsp_bind(dev, fd, 0, &ss, len, &port);
 	shm->answers[1] = util_sock_port(fd);
 	/* Free one port: it is the only one, so it comes next. */
 	shm->answers[2] = util_sock_port(fds[5]);
 	close(fds[5]);
 	port = 0;
-	shm->answers[3] = util_wspbind(dev, fd, &ss, len, &port) ?: port;
+	shm->answers[3] = wsp_bind(dev, fd, 0, &ss, len, &port) ?: port;
 }
 
 static void test_port0_exhausted(void)
@@ -306,7 +309,7 @@ static void *race_binder(void *arg)
 					 SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 
 		__atomic_store_n(&race_fd[id], fd, __ATOMIC_SEQ_CST);
-		wsa = util_wspbind(stress_dev, fd, &ss, len, NULL);
+		wsa = wsp_bind(stress_dev, fd, 0, &ss, len, NULL);
 		slot = wsa == 0 ? 0 : wsa == WSPBIND_WSAENOTSOCK ? 1 :
 		       wsa == WSPBIND_WSAEINVAL ? 2 :
 		       wsa == WSPBIND_WSAEINPROGRESS ? 3 :
@@ -439,7 +442,8 @@ static int recv_fd(int via)
 static void test_orphan_netns(int dev)
 {
 	struct sockaddr_storage ss;
-	int sv[2], fd, status, wsa = -1, port = 0, len, ok = 0;
+	int sv[2], fd, status, wsa = -1, len, ok = 0;
+	__u16 port = 0;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
@@ -456,7 +460,7 @@ static void test_orphan_netns(int dev)
 	if (WIFEXITED(status) && !WEXITSTATUS(status) && fd >= 0) {
 		/* No process is left in its namespace; the socket holds it. */
 		len = util_loopback(&ss, AF_INET6, 0);
-		wsa = util_wspbind(dev, fd, &ss, len, &port);
+		wsa = wsp_bind(dev, fd, 0, &ss, len, &port);
 		ok = wsa == 0 && port >= 30000 && port <= 30009 &&
 		     util_sock_port(fd) == port;
 	}
@@ -479,7 +483,7 @@ static void *netns_binder(void *arg)
 	/* Fill the range, so searches get long, then start again. */
 	for (;;) {
 		fds[n] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (util_wspbind(dev, fds[n], &ss, len, NULL) == 0)
+		if (wsp_bind(dev, fds[n], 0, &ss, len, NULL) == 0)
 			__atomic_add_fetch(&shm->binds, 1, __ATOMIC_RELAXED);
 		if (++n == 300) {
 			for (i = 0; i < n; i++)
@@ -493,7 +497,8 @@ static void *netns_binder(void *arg)
 static void test_netns_killed(void)
 {
 	uint64_t rnd = util_seed(seed, 300);
-	int round, killed = 0, progressed = 0, dev, status, wsa, fd, port;
+	int round, killed = 0, progressed = 0, dev, status, wsa, fd;
+	__u16 port;
 	struct sockaddr_storage ss;
 
 	for (round = 0; round < NETNS_ROUNDS; round++) {
@@ -535,9 +540,9 @@ static void test_netns_killed(void)
 		wsa = -1;
 		if (!util_enter_netns() && dev >= 0) {
 			fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-			wsa = util_wspbind(dev, fd, &ss,
-					   util_loopback(&ss, AF_INET, 0),
-					   &port);
+			wsa = wsp_bind(dev, fd, 0, &ss,
+				       util_loopback(&ss, AF_INET, 0),
+				       &port);
 		}
 		_exit(wsa == 0 && port >= 1024 && port <= 5000 ? 0 : 1);
 	}
@@ -551,20 +556,6 @@ static void test_netns_killed(void)
 /* --- 6. one port, every Winsock option ---------------------------------- */
 
 #define SHARE_PORT	40100
-
-/*
- * Microsoft's sharing table: [second][first], each none W, none S,
- * SO_REUSEADDR W, SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W, S. 0: shared;
- * 1: refused; 2: an access check, which one user always passes.
- */
-static const unsigned char share_table[6][6] = {
-	{ 1, 0, 1, 0, 1, 0 },
-	{ 2, 1, 2, 1, 1, 1 },
-	{ 1, 0, 0, 0, 1, 0 },
-	{ 2, 1, 0, 0, 1, 1 },
-	{ 1, 1, 1, 1, 1, 1 },
-	{ 2, 1, 2, 1, 1, 1 },
-};
 
 static const __u32 share_flags[3] = {
 	0, WSPBIND_BIND_REUSEADDR, WSPBIND_BIND_EXCLUSIVEADDRUSE,
@@ -598,10 +589,20 @@ static bool share_listen_limited(int udp, int cell)
 	return false;
 }
 
+/*
+ * A cell of Microsoft's table (wspbind_sharing_table.h) that refuses even
+ * one user: CHECK is an access check, which one user always passes.
+ */
+static bool share_refused(unsigned char cell)
+{
+	return cell == SHARING_INUSE || cell == SHARING_DENIED;
+}
+
 /* Could any order of two binds let both hold the port at once? */
 static bool share_forbidden(int a, int b)
 {
-	return share_table[b][a] == 1 && share_table[a][b] == 1;
+	return share_refused(sharing_table[b][a]) &&
+	       share_refused(sharing_table[a][b]);
 }
 
 static void *share_thread(void *arg)
@@ -609,7 +610,6 @@ static void *share_thread(void *arg)
 	int id = (intptr_t)arg, i, udp, cell, fd, wsa;
 	uint64_t rnd = util_seed(seed, 100 + id);
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct wspbind_bind req = { .size = sizeof(req) };
 
 	while (util_now() < stress_end) {
 		udp = util_below(&rnd, 2);
@@ -622,12 +622,8 @@ static void *share_thread(void *arg)
 		}
 		sin.sin_port = htons(SHARE_PORT);
 		sin.sin_addr.s_addr = htonl(cell % 2 ? INADDR_LOOPBACK : 0);
-		req.flags = share_flags[cell / 2];
-		req.sockfd = fd;
-		req.namelen = sizeof(sin);
-		req.name = (uintptr_t)&sin;
-		wsa = ioctl(stress_dev, WSPBIND_IOC_BIND, &req) ? -errno :
-		      (int)req.out_wsa_error;
+		wsa = wsp_bind(stress_dev, fd, share_flags[cell / 2], &sin,
+			       sizeof(sin), NULL);
 		if (wsa == 0) {
 			__atomic_add_fetch(&shm->binds, 1, __ATOMIC_RELAXED);
 			if (!udp && util_below(&rnd, 2) && listen(fd, 1)) {
@@ -725,7 +721,7 @@ static int unload_module(void)
 /* The device answers: a bind of fd -1 is WSAENOTSOCK. */
 static int device_answers(int dev)
 {
-	return util_wspbind(dev, -1, NULL, 0, NULL) == WSPBIND_WSAENOTSOCK;
+	return wsp_bind(dev, -1, 0, NULL, 0, NULL) == WSPBIND_WSAENOTSOCK;
 }
 
 static void test_rmmod_busy(void)

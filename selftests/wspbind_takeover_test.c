@@ -160,13 +160,10 @@ static int open_device(void *arg)
 static void sides_setup(struct __test_metadata *_metadata, int *dev,
 			int *winsock, int *native)
 {
-	int ret;
-
 	*winsock = *native = -1;
 	*dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, *dev);
-	ret = util_enter_netns();
-	ASSERT_EQ(0, ret) TH_LOG("network namespace: %s", strerror(-ret));
+	assert_netns(_metadata);
 }
 
 static void sides_teardown(int dev, int winsock, int native)
@@ -209,16 +206,13 @@ static int winsock_bind(int dev, int *fd, int family, int type, __u32 flags,
 			const char *addr)
 {
 	struct sock_spec spec = { .family = family, .type = type };
-	struct sockaddr_storage ss;
-	int len;
 
 	if (*fd >= 0)
 		close(*fd);
 	*fd = make_socket(&spec);
 	if (*fd < 0)
 		return -errno;
-	len = util_name(&ss, family, addr, PORT);
-	return util_wspbind_flags(dev, *fd, flags, &ss, len, NULL);
+	return wsp_bind_text(dev, *fd, flags, family, addr, PORT, NULL);
 }
 
 /* A socket in *@fd, made as @uid and bound with bind(2): errno, or 0. */
@@ -358,7 +352,7 @@ TEST_F(takeover, forced_bind_leaves_linux_check_whole)
 	other = as_uid_fd(ATTACKER, make_socket, &spec);
 	ASSERT_LE(0, other);
 	len = util_name(&ss, variant->family, variant->wild, PORT);
-	EXPECT_EQ(0, util_wspbind_flags(self->dev, other, 0, &ss, len, NULL));
+	EXPECT_EQ(0, wsp_bind(self->dev, other, 0, &ss, len, NULL));
 	EXPECT_EQ(EADDRINUSE, native_bind(&third, variant->family,
 					  variant->type, true, false,
 					  variant->wild));
@@ -387,7 +381,7 @@ static void *race_winsock(void *arg)
 	int len = util_name(&ss, r->family, r->wild, PORT);
 
 	pthread_barrier_wait(&r->start);
-	r->winsock_ok = !util_wspbind_flags(r->dev, r->winsock, 0, &ss, len,
+	r->winsock_ok = !wsp_bind(r->dev, r->winsock, 0, &ss, len,
 					    NULL);
 	return NULL;
 }
@@ -602,7 +596,7 @@ static void *timed_wspbind(void *arg)
 	int len = util_name(&ss, AF_INET, "127.0.0.1", PORT);
 	double t0 = util_now();
 
-	c->answer = util_wspbind_flags(c->dev, c->fd, 0, &ss, len, NULL);
+	c->answer = wsp_bind(c->dev, c->fd, 0, &ss, len, NULL);
 	c->took = util_now() - t0;
 	return NULL;
 }
@@ -652,11 +646,6 @@ TEST_F(stuck, other_callers_of_the_port_go_on)
  */
 #define REWRITTEN_PORT	42000
 
-static int bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
 /* A cgroup bind program that sets every bind's port to REWRITTEN_PORT. */
 static int rewrite_port_prog(int attach_type)
 {
@@ -670,27 +659,11 @@ static int rewrite_port_prog(int attach_type)
 		  .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	union bpf_attr attr = {
-		.prog_type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
-		.expected_attach_type = attach_type,
-		.insns = (uintptr_t)insns,
-		.insn_cnt = sizeof(insns) / sizeof(insns[0]),
-		.license = (uintptr_t)"GPL",
-	};
 
-	return bpf(BPF_PROG_LOAD, &attr);
+	return util_bpf_bind_prog(attach_type, insns, ARRAY_SIZE(insns));
 }
 
-#define CGROUP_ROOT	"/sys/fs/cgroup"
-#define CGROUP_TEST	CGROUP_ROOT "/wspbind_takeover"
-
-static int write_pid(const char *procs)
-{
-	char pid[16];
-
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	return util_write_file(procs, pid);
-}
+#define CGROUP_TEST	CGROUP_MNT "/wspbind_takeover"
 
 FIXTURE(rewrite) {
 	SIDES;
@@ -718,33 +691,27 @@ FIXTURE_VARIANT_ADD(rewrite, udp6) {
 
 FIXTURE_SETUP(rewrite)
 {
-	union bpf_attr attr = { .attach_type = variant->attach_type };
-	struct statfs fs;
+	int ret;
 
 	self->cgroup = self->prog = -1;
 	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
-	/* cgroup2, in a mount namespace of the test's own. */
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	if (statfs(CGROUP_ROOT, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
-		ASSERT_EQ(0, mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
-			TH_LOG("mount cgroup2: %s", strerror(errno));
+	ret = util_cgroup2_mount();
+	ASSERT_EQ(0, ret) TH_LOG("mount cgroup2: %s", strerror(-ret));
 	ASSERT_TRUE(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
-	ASSERT_EQ(0, write_pid(CGROUP_TEST "/cgroup.procs"));
+	ASSERT_EQ(0, util_write_pid(CGROUP_TEST "/cgroup.procs"));
 	self->cgroup = open(CGROUP_TEST, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, self->cgroup);
 	self->prog = rewrite_port_prog(variant->attach_type);
 	ASSERT_LE(0, self->prog) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
-	attr.target_fd = self->cgroup;
-	attr.attach_bpf_fd = self->prog;
-	ASSERT_EQ(0, bpf(BPF_PROG_ATTACH, &attr))
-		TH_LOG("BPF_PROG_ATTACH: %s", strerror(errno));
+	ret = util_bpf_cgroup(BPF_PROG_ATTACH, self->prog, self->cgroup,
+			      variant->attach_type);
+	ASSERT_EQ(0, ret) TH_LOG("BPF_PROG_ATTACH: %s", strerror(-ret));
 }
 
 FIXTURE_TEARDOWN(rewrite)
 {
 	sides_teardown(self->dev, self->winsock, self->native);
-	write_pid(CGROUP_ROOT "/cgroup.procs");
+	util_write_pid(CGROUP_MNT "/cgroup.procs");
 	if (self->prog >= 0)
 		close(self->prog);
 	if (self->cgroup >= 0)

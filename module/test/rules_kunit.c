@@ -4,7 +4,8 @@
  * for. The rules are compiled from module/rules.c itself, included below,
  * into their own module, wspbind_kunit.ko (module/test/Kbuild), so this
  * tests the very code wspbind.ko runs, with the kernel's own types and
- * constants, under whatever sanitizers that kernel has.
+ * constants, under whatever sanitizers that kernel has. The sharing
+ * rules have a suite of their own in the same module, sharing_kunit.c.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -24,7 +25,6 @@
 #include "../rules.c"
 
 #include "errno_table.h"
-#include "sharing_kunit.c"
 
 /* Kernel-internal errors the table does not name: Winsock's catch-all. */
 static const int wspbind_other_errnos[] = {
@@ -330,11 +330,6 @@ static struct kunit_case wspbind_rules_cases[] = {
 	KUNIT_CASE(wspbind_test_range_valid),
 	KUNIT_CASE(wspbind_test_range_pack),
 	KUNIT_CASE(wspbind_test_port_classes),
-	KUNIT_CASE(wspbind_test_share_table),
-	KUNIT_CASE(wspbind_test_share_overlap),
-	KUNIT_CASE(wspbind_test_share_wine_rows),
-	KUNIT_CASE(wspbind_test_share_check),
-	KUNIT_CASE(wspbind_test_linux_mark),
 	{}
 };
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Test data for module/sharing.c, shared by the user-space test and the
- * KUnit module: Microsoft's table as the tests know it, how addresses
- * overlap, and the rows of Wine's test_reuseaddr that mix IPv4 and IPv6
- * (Windows's recorded answers). Include after sharing.h.
+ * KUnit module: Microsoft's table (selftests/wspbind_sharing_table.h,
+ * which the selftests read too), how addresses overlap, and the rows of
+ * Wine's test_reuseaddr that mix IPv4 and IPv6 (Windows's recorded
+ * answers). Include after sharing.h.
  */
 #ifndef _WSPBIND_SHARING_CASES_H
 #define _WSPBIND_SHARING_CASES_H
@@ -14,18 +15,10 @@
 #define T_CHECK	WSPBIND_SHARE_CHECK
 
 /*
- * "Sharing Transport Addresses": [second][first], each in the order
- * none W, none S, SO_REUSEADDR W, SO_REUSEADDR S, SO_EXCLUSIVEADDRUSE W,
- * SO_EXCLUSIVEADDRUSE S.
+ * Microsoft's table, sharing_table[6][6]: its cells are numbered as enum
+ * wspbind_share, which the tests of every cell check.
  */
-static const unsigned char sharing_table[6][6] = {
-	{ T_INUSE, T_OK,    T_INUSE, T_OK,    T_INUSE, T_OK    },
-	{ T_CHECK, T_INUSE, T_CHECK, T_DENY,  T_DENY,  T_INUSE },
-	{ T_DENY,  T_OK,    T_OK,    T_OK,    T_DENY,  T_OK    },
-	{ T_CHECK, T_DENY,  T_OK,    T_OK,    T_DENY,  T_DENY  },
-	{ T_INUSE, T_INUSE, T_INUSE, T_INUSE, T_INUSE, T_INUSE },
-	{ T_CHECK, T_INUSE, T_CHECK, T_INUSE, T_DENY,  T_INUSE },
-};
+#include "../../selftests/wspbind_sharing_table.h"
 
 /* Addresses, by name; A6_* are AF_INET6, dual-stack unless _V6ONLY. */
 enum sharing_addr_name {

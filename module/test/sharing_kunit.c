@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit cases of the sharing rules, compiled from module/sharing.c itself;
- * rules_kunit.c includes this file and lists the cases in its suite.
+ * KUnit tests of the sharing rules, the suite wspbind_sharing of
+ * wspbind_kunit.ko: compiled from module/sharing.c itself, included below,
+ * as rules_kunit.c is from module/rules.c, and checked against the test
+ * data that the user-space sharing_test.c reads too.
  */
+#include <kunit/test.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/string.h>
 
 #include "../sharing.c"
@@ -93,3 +98,19 @@ static void wspbind_test_linux_mark(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, wspbind_linux_shares(false, &own, &mark,
 						      false));
 }
+
+static struct kunit_case wspbind_sharing_cases[] = {
+	KUNIT_CASE(wspbind_test_share_table),
+	KUNIT_CASE(wspbind_test_share_overlap),
+	KUNIT_CASE(wspbind_test_share_wine_rows),
+	KUNIT_CASE(wspbind_test_share_check),
+	KUNIT_CASE(wspbind_test_linux_mark),
+	{}
+};
+
+static struct kunit_suite wspbind_sharing_suite = {
+	.name = "wspbind_sharing",
+	.test_cases = wspbind_sharing_cases,
+};
+
+kunit_test_suite(wspbind_sharing_suite);

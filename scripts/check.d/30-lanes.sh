@@ -225,19 +225,19 @@ lane() {
 
 	if [[ ",$boots," == *,suite,* ]]; then
 		vm_suite "$k" "$k"
-		ran_unskipped "$k" selftests_wspbind_test \
+		ran_unskipped "$k" selftests_wspbind_abi_test \
 			'^abi\.(node_mode_default|open_unprivileged)$'
 		# TCP bind rules came with Landlock ABI 4 (6.7).
 		if printf '%s\n' 6.7 "${k%%[-+]*}" | sort -V -C; then
-			ran_unskipped "$k" selftests_wspbind_test '^landlock\.'
-			ran_unskipped "$k" selftests32_wspbind_test '^landlock\.'
+			ran_unskipped "$k" selftests_wspbind_sandbox_test '^landlock\.'
+			ran_unskipped "$k" selftests32_wspbind_sandbox_test '^landlock\.'
 		fi
 	fi
 	if [[ ",$boots," == *,group,* ]]; then
 		vm_suite "$k" "$k-group" --module-args "group=$sandbox_gid"
-		ran_unskipped "$k-group" selftests_wspbind_test \
+		ran_unskipped "$k-group" selftests_wspbind_abi_test \
 			'^abi\.(node_mode_group|open_group_member|open_group_nonmember)$'
-		ran_unskipped "$k-group" selftests_wspbind_test '^bind\..*\.group_member_'
+		ran_unskipped "$k-group" selftests_wspbind_bind_test '^bind\..*\.group_member_'
 	fi
 	[[ ",$boots," != *,fire,* ]] || vm_fire "$k" "$k" "$fuzz_calls" --timeout 1800
 }
