@@ -92,7 +92,7 @@ vm_fire() {
 		# KUnit reports in the kernel log, its cases indented.
 		args+=(--add "$ko/wspbind_kunit.ko" --part kunit
 		       "insmod ./wspbind_kunit.ko && dmesg |
-			sed -n '/# Subtest: wspbind_rules/,/^ok .* wspbind_rules/p' |
+			sed -n '/# Subtest: wspbind_rules/,/^ok .* wspbind_sharing/p' |
 			sed 's/^ *//'; rmmod wspbind_kunit")
 		names+=(kunit)
 	fi
@@ -121,7 +121,9 @@ vm_fire() {
 	if [ -f "$ko/wspbind_kunit.ko" ]; then
 		# A module that failed to load, or a case that never reported.
 		local plan cases
-		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$parts/$tag/kunit" | head -n1)
+		# Both suites' plans: wspbind_rules, then wspbind_sharing.
+		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$parts/$tag/kunit" |
+			awk '{ n += $1 } END { print n }')
 		cases=$(grep -cE '^(not )?ok [0-9]+ wspbind_test_' "$parts/$tag/kunit")
 		if [ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$plan" = "$cases" ]; then
 			ok "$tag: kunit: all $plan planned cases reported"
