@@ -397,6 +397,48 @@ TEST_F(share, registry_entries_go)
 }
 
 /*
+ * Many device sockets on one port, each on an address of its own (IPv4
+ * loopback addresses; v4-mapped ones for AF_INET6): past 16 the registry
+ * finds a holder's entry through its index by socket. Every holder must
+ * still be found, as it grows, and after half the holders close: a second
+ * socket without an option on a live holder's address is refused by the
+ * table (WSAEADDRINUSE; Linux's SO_REUSEPORT, which both carry, would let
+ * it in), and binds where a holder closed.
+ */
+TEST_F(share, many_holders_each_found)
+{
+	enum { N = 100 };
+	int fam = variant->family, holders[N], i, fd, want, got;
+	char addr[32];
+
+	for (i = 0; i < N; i++) {
+		snprintf(addr, sizeof(addr), "%s127.0.0.%d",
+			 fam == AF_INET6 ? "::ffff:" : "", 2 + i);
+		holders[i] = sock_new(fam, variant->type, false);
+		ASSERT_LE(0, holders[i]);
+		ASSERT_EQ(0, share_bind(self->dev, holders[i], 0, fam, addr,
+					BASE_PORT))
+			TH_LOG("holder %d", i);
+	}
+	for (i = 0; i < N; i += 2)
+		close(holders[i]);
+	for (i = 0; i < N; i++) {
+		snprintf(addr, sizeof(addr), "%s127.0.0.%d",
+			 fam == AF_INET6 ? "::ffff:" : "", 2 + i);
+		fd = sock_new(fam, variant->type, false);
+		ASSERT_LE(0, fd);
+		want = i % 2 ? INUSE : OK;
+		got = share_bind(self->dev, fd, 0, fam, addr, BASE_PORT);
+		EXPECT_EQ(want, got)
+			TH_LOG("beside holder %d (%s)", i,
+			       i % 2 ? "live" : "closed");
+		close(fd);
+	}
+	for (i = 1; i < N; i += 2)
+		close(holders[i]);
+}
+
+/*
  * Rows of Wine's test_reuseaddr that mix AF_INET with dual-stack AF_INET6
  * sockets and v4-mapped addresses (tests_exclusive), Windows's answers:
  * the first socket binds, then the second; the answer is the second's.
