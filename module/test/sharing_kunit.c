@@ -99,12 +99,46 @@ static void wspbind_test_linux_mark(struct kunit *test)
 						      false));
 }
 
+/*
+ * One holder's say: bind(2)'s socket by Linux's rule, a device socket by
+ * the table, forced only where the table lets in what Linux would not.
+ */
+static void wspbind_test_share_holder(struct kunit *test)
+{
+	struct wspbind_party claim = { .opt = WSPBIND_OPT_REUSEADDR,
+				       .device = true };
+	struct wspbind_party holder = { .opt = WSPBIND_OPT_NONE };
+	bool force = false;
+
+	sharing_addr(A4_ANY, &claim.addr);
+	claim.linux_reuse.reuse = true;
+	claim.linux_reuse.reuseport = true;
+	sharing_addr(A4_LO, &holder.addr);
+	holder.linux_reuse.reuseport = true;
+
+	KUNIT_EXPECT_EQ(test, (int)WSPBIND_SHARE_INUSE,
+			(int)wspbind_share_holder(true, &claim, &holder,
+						  false, &force));
+	KUNIT_EXPECT_FALSE(test, force);
+	holder.device = true;
+	KUNIT_EXPECT_EQ(test, (int)WSPBIND_SHARE_OK,
+			(int)wspbind_share_holder(true, &claim, &holder,
+						  false, &force));
+	KUNIT_EXPECT_TRUE(test, force);
+	force = false;
+	KUNIT_EXPECT_EQ(test, (int)WSPBIND_SHARE_OK,
+			(int)wspbind_share_holder(true, &claim, &holder,
+						  true, &force));
+	KUNIT_EXPECT_FALSE(test, force);
+}
+
 static struct kunit_case wspbind_sharing_cases[] = {
 	KUNIT_CASE(wspbind_test_share_table),
 	KUNIT_CASE(wspbind_test_share_overlap),
 	KUNIT_CASE(wspbind_test_share_wine_rows),
 	KUNIT_CASE(wspbind_test_share_check),
 	KUNIT_CASE(wspbind_test_linux_mark),
+	KUNIT_CASE(wspbind_test_share_holder),
 	{}
 };
 
