@@ -269,15 +269,14 @@ static bool wspbind_look_same_user(struct wspbind_look *look,
  * address: bind.c may have to put both in one SO_REUSEPORT group.
  */
 static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
-			      const struct wspbind_party *holder)
+			      const struct wspbind_party *holder,
+			      enum wspbind_overlap how)
 {
 	struct wspbind_claim *claim = look->claim;
 
 	if (look->p->protocol != IPPROTO_TCP ||
 	    claim->party.opt != WSPBIND_OPT_REUSEADDR ||
-	    holder->opt != WSPBIND_OPT_REUSEADDR ||
-	    wspbind_addr_overlap(&holder->addr, &claim->party.addr) !=
-	    WSPBIND_SAME ||
+	    holder->opt != WSPBIND_OPT_REUSEADDR || how != WSPBIND_SAME ||
 	    claim->nr_twins == WSPBIND_MAX_TWINS)
 		return;
 	sock_hold(h);
@@ -306,6 +305,7 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 	struct wspbind_look *look = arg;
 	struct wspbind_claim *claim = look->claim;
 	struct wspbind_party holder = { };
+	enum wspbind_overlap how;
 	enum wspbind_share share;
 	struct wspbind_entry *e;
 	bool same_user;
@@ -326,8 +326,8 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 	} else {
 		wspbind_sock_addr(h, &holder.addr);
 	}
-	if (wspbind_addr_overlap(&holder.addr, &claim->party.addr) ==
-	    WSPBIND_DISJOINT)
+	how = wspbind_addr_overlap(&holder.addr, &claim->party.addr);
+	if (how == WSPBIND_DISJOINT)
 		return;
 	wspbind_holder_reuse(h, &holder.linux_reuse);
 	/* A TIME_WAIT connection has no owner to read. */
@@ -338,7 +338,7 @@ static void wspbind_look_holder(const struct sock *h, void *arg)
 				     claim->first_look ? &claim->force : NULL);
 	look->share = wspbind_share_worse(look->share, share);
 	if (e && share == WSPBIND_SHARE_OK && same_user && !claim->first_look)
-		wspbind_look_twin(look, (struct sock *)h, &holder);
+		wspbind_look_twin(look, (struct sock *)h, &holder, how);
 }
 
 static void wspbind_entry_free(struct wspbind_bucket *b,
