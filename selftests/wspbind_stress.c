@@ -570,23 +570,38 @@ static pthread_mutex_t share_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct share_holder share_live[STRESS_THREADS];
 
 /*
- * May a listen() of a socket bound as @cell fail while these hold the
- * port? listen() runs Linux's check (Documentation/sharing.rst, Limits):
- * an SO_EXCLUSIVEADDRUSE socket carries no option another may share by,
- * and an SO_REUSEADDR socket may be in a reuseport group of its own (its
- * twin's program) before its listen(). Called with share_lock held.
+ * Exclusive sockets that may be in the port's bind hash, per protocol:
+ * counted from before their WSPBind (which binds before it decides, and
+ * may undo) until after their close(), and how many such binds began.
+ * Protected by share_lock.
  */
-static bool share_listen_limited(int udp, int cell)
-{
-	int i;
+static int share_excl_busy[2];
+static unsigned long share_excl_begun[2];
 
-	if (cell / 2 != 0)
-		return true;
-	for (i = 0; i < STRESS_THREADS; i++)
-		if (share_live[i].live && share_live[i].udp == udp &&
-		    share_live[i].cell / 2 == 2)
-			return true;
-	return false;
+static void share_excl_count(int udp, int cell, int delta)
+{
+	if (cell / 2 != 2)
+		return;
+	pthread_mutex_lock(&share_lock);
+	share_excl_busy[udp] += delta;
+	share_excl_begun[udp] += delta > 0;
+	pthread_mutex_unlock(&share_lock);
+}
+
+/*
+ * May a listen() of a socket bound as @cell fail? listen() runs Linux's
+ * check (Documentation/sharing.rst, Limits): an SO_EXCLUSIVEADDRUSE
+ * socket carries no option another may share by, and an SO_REUSEADDR
+ * socket may be in a reuseport group of its own (its twin's program)
+ * before its listen(). @busy and @begun are share_excl_busy and
+ * share_excl_begun as the listen() began: an exclusive socket in the
+ * bind hash at any moment of it was counted then or began since. Called
+ * with share_lock held.
+ */
+static bool share_listen_limited(int udp, int cell, int busy,
+				 unsigned long begun)
+{
+	return cell / 2 != 0 || busy || share_excl_begun[udp] != begun;
 }
 
 /*
@@ -607,7 +622,8 @@ static bool share_forbidden(int a, int b)
 
 static void *share_thread(void *arg)
 {
-	int id = (intptr_t)arg, i, udp, cell, fd, wsa;
+	int id = (intptr_t)arg, i, udp, cell, fd, wsa, busy;
+	unsigned long begun;
 	uint64_t rnd = util_seed(seed, 100 + id);
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 
@@ -622,13 +638,18 @@ static void *share_thread(void *arg)
 		}
 		sin.sin_port = htons(SHARE_PORT);
 		sin.sin_addr.s_addr = htonl(cell % 2 ? INADDR_LOOPBACK : 0);
+		share_excl_count(udp, cell, 1);
 		wsa = wsp_bind(stress_dev, fd, share_flags[cell / 2], &sin,
 			       sizeof(sin), NULL);
 		if (wsa == 0) {
 			__atomic_add_fetch(&shm->binds, 1, __ATOMIC_RELAXED);
+			pthread_mutex_lock(&share_lock);
+			busy = share_excl_busy[udp];
+			begun = share_excl_begun[udp];
+			pthread_mutex_unlock(&share_lock);
 			if (!udp && util_below(&rnd, 2) && listen(fd, 1)) {
 				pthread_mutex_lock(&share_lock);
-				if (share_listen_limited(udp, cell))
+				if (share_listen_limited(udp, cell, busy, begun))
 					shm->limited_listens++;
 				else
 					shm->bad_port++;
@@ -667,6 +688,7 @@ static void *share_thread(void *arg)
 		}
 		if (fd >= 0)
 			close(fd);
+		share_excl_count(udp, cell, -1);
 	}
 	return NULL;
 }
