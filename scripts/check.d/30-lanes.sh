@@ -26,9 +26,10 @@ lanes=(
 )
 
 in_trixie=(scripts/trixie-chroot run)
-# The releases whose module was built, in the table's order, and rows.
+# The releases whose module was built, in the table's order, their rows,
+# and every lane's KDIR (60-packages.sh builds with DKMS against it).
 lane_built=()
-declare -A lane_row=()
+declare -A lane_row=() kernel_kdir=()
 # A group no process of the guest is in, unless a test puts it there.
 sandbox_gid=4242
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
@@ -133,6 +134,19 @@ vm_fire() {
 	fi
 }
 
+# module_for KVER KDIR [RUN...]: build the module for KVER against KDIR
+# (make run under RUN, if given) into $build/ko/KVER/: the Kbuild output
+# lands in module/, so each kernel gets a clean build and its own copy.
+module_for() {
+	local kver=$1 kdir=$2
+
+	shift 2
+	module_clean "$kdir" "$@" &&
+	"$@" make module KVER="$kver" KDIR="$kdir" &&
+	mkdir -p "$build/ko/$kver" &&
+	cp module/wspbind.ko "$build/ko/$kver/wspbind.ko"
+}
+
 # lane_watch KVER KDIR RUN...: the module for KVER, compile only; a
 # failure is a warning, with the compiler's message. Sid's kernels want a
 # newer gcc than trixie's: gcc 14 then.
@@ -199,10 +213,7 @@ lane() {
 		tail -n 30 "$logs/fetch $k headers.log" | sed 's/^/#   /'
 		return
 	fi
-	# shellcheck disable=SC2004,SC2034 # scripts/check's, by release
 	kernel_kdir[$k]=$kdir
-	# shellcheck disable=SC2004,SC2034
-	kernel_run[$k]=${run[*]}
 	if [ "$boots" = watch ]; then
 		lane_watch "$k" "$kdir" "${run[@]}"
 		return
@@ -221,7 +232,7 @@ lane() {
 	step "sparse (C=2) is clean$of" "${run[@]}" make sparse KVER="$k" KDIR="$kdir" &&
 		step "sparse$of has no warnings" no_warnings "$log" &&
 		step "sparse ran for $k" sparse_ran "$log"
-	step "module for $k" module_for "$k" || return
+	step "module for $k" module_for "$k" "$kdir" "${run[@]}" || return
 	lane_built+=("$k")
 	lane_row[$k]=$1
 
