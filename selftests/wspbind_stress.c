@@ -18,8 +18,10 @@
  * 6. Eight threads bind one port, TCP and UDP, wildcard or loopback, with
  *    every Winsock option, and listen half the time: no two sockets that
  *    Microsoft's table lets share in neither order are ever live at once,
- *    every listen is accepted, and once all are closed the sharing
- *    registry is empty.
+ *    every listen is accepted but where Documentation/sharing.rst's
+ *    Limits say Linux refuses it (an exclusive socket that may be in the
+ *    bind hash, an SO_REUSEADDR socket's own listen), and once all are
+ *    closed the sharing registry is empty.
  * 7. rmmod while an fd on the device is open: refused with EWOULDBLOCK,
  *    and the device keeps working; once closed, the module unloads.
  * 8. The module loaded and unloaded 100 times while another thread opens
