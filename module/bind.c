@@ -11,6 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <linux/sched/signal.h>
 #include <linux/socket.h>
 #include <linux/string.h>
@@ -31,6 +32,21 @@
 #include "trace.h"
 
 bool wspbind_allow_no_new_privs;
+
+/*
+ * A sandboxed caller: one running with no_new_privs, which Landlock and a
+ * seccomp filter installed without CAP_SYS_ADMIN require, or under a
+ * seccomp filter at all, which a process with CAP_SYS_ADMIN (a container
+ * runtime) installs without no_new_privs. kernel_bind() runs neither the
+ * LSM socket_bind hook nor a seccomp filter's verdict on bind(2): the
+ * filter sees this device's ioctl, never the bind made for it, and what
+ * it would say of bind(2) cannot be asked. So such a caller is refused.
+ */
+static bool wspbind_caller_sandboxed(void)
+{
+	return task_no_new_privs(current) ||
+	       seccomp_mode(&current->seccomp) == SECCOMP_MODE_FILTER;
+}
 
 /*
  * sin_port and sin6_port share their offset, so one helper serves both
@@ -502,10 +518,11 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 
 	/*
 	 * WSAEACCES: bind() through this device skips the LSM socket_bind
-	 * hook, which a module cannot call; a sandboxed caller must not gain
-	 * a way around its rules.
+	 * hook, which a module cannot call, and seccomp's filters; a
+	 * sandboxed caller must not gain a way around its rules.
 	 */
-	if (task_no_new_privs(current) && !READ_ONCE(wspbind_allow_no_new_privs)) {
+	if (wspbind_caller_sandboxed() &&
+	    !READ_ONCE(wspbind_allow_no_new_privs)) {
 		err = -EACCES;
 		goto out_report;
 	}

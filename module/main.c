@@ -23,7 +23,7 @@
 module_param_named(allow_no_new_privs, wspbind_allow_no_new_privs, bool,
 		   0644);
 MODULE_PARM_DESC(allow_no_new_privs,
-		 "Serve callers running with no_new_privs (default: no)");
+		 "Serve callers running with no_new_privs or a seccomp filter (default: no)");
 
 static unsigned int wspbind_group;
 module_param_named(group, wspbind_group, uint, 0444);

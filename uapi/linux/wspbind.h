@@ -43,8 +43,9 @@
  * the bind itself, in the order bind(2) makes its checks for the family:
  *
  * ========================== ==============================================
- * WSPBIND_WSAEACCES          the caller runs with no_new_privs and the module
- *                            parameter allow_no_new_privs is off
+ * WSPBIND_WSAEACCES          the caller runs with no_new_privs or under a
+ *                            seccomp filter, and the module parameter
+ *                            allow_no_new_privs is off
  * WSPBIND_WSAENOTSOCK        the fd is not open, or is not a socket
  * WSPBIND_WSAEAFNOSUPPORT    the socket is not AF_INET or AF_INET6
  * WSPBIND_WSAEOPNOTSUPP      the socket is not TCP (SOCK_STREAM) or UDP
