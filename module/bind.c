@@ -221,7 +221,7 @@ static bool wspbind_sk_bound_any(const struct sock *sk)
 }
 
 /* Does a socket's group have a program already? */
-static bool wspbind_group_has_prog(const struct sock *sk)
+bool wspbind_group_has_prog(const struct sock *sk)
 {
 	struct sock_reuseport *reuse;
 	bool has;
@@ -259,14 +259,21 @@ static int wspbind_first_listener_wins(struct sock *sk)
 	return err;
 }
 
-/* Give the twins' groups the program, and put the twins. */
+/*
+ * Give the twins' groups the program, and put the twins. Not where a twin
+ * has it already: that twin's group is the one the others join as they
+ * listen, and a twin given a group of its own before its listen() could
+ * not then listen beside that group's listeners (Linux refuses a socket
+ * in a group beside listeners not in it).
+ */
 static void wspbind_join_twins(struct wspbind_claim *claim)
 {
 	int i;
 
 	for (i = 0; i < claim->nr_twins; i++) {
 		/* Delivery only: a failure leaves Linux's order. */
-		wspbind_first_listener_wins(claim->twins[i]);
+		if (!claim->twins_have_prog)
+			wspbind_first_listener_wins(claim->twins[i]);
 		sock_put(claim->twins[i]);
 	}
 	claim->nr_twins = 0;

@@ -75,10 +75,16 @@ struct wspbind_claim {
 	/*
 	 * Filled in by wspbind_port_decide() for a TCP SO_REUSEADDR claim:
 	 * live SO_REUSEADDR sockets of the same uid on the very same
-	 * address, each held with sock_hold(), for the caller to sock_put().
+	 * address whose group has no program, each held with sock_hold(),
+	 * for the caller to sock_put(); @twins_have_prog when one of them
+	 * has it. The first bind beside a twin gives that twin the program,
+	 * and every later one finds it: more than one twin without it, and
+	 * the cap, come only after a program could not be made, which
+	 * leaves Linux's order.
 	 */
 	struct sock *twins[WSPBIND_MAX_TWINS];
 	int nr_twins;
+	bool twins_have_prog;
 };
 
 int wspbind_registry_init(void);
@@ -115,6 +121,7 @@ void wspbind_count_bind(struct net *net, const struct wspbind_event *ev);
 extern bool wspbind_allow_no_new_privs;
 
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port);
+bool wspbind_group_has_prog(const struct sock *sk);
 __be16 *wspbind_name_port(struct sockaddr_storage *addr);
 void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
 		       unsigned char reuseport);

@@ -266,7 +266,8 @@ static bool wspbind_look_same_user(struct wspbind_look *look,
 
 /*
  * A live SO_REUSEADDR TCP socket of the same user on the claim's very
- * address: bind.c may have to put both in one SO_REUSEPORT group.
+ * address: bind.c gives it the program that picks the first listener,
+ * unless a twin has one already (its group is the one the others join).
  */
 static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
 			      const struct wspbind_party *holder,
@@ -276,8 +277,13 @@ static void wspbind_look_twin(struct wspbind_look *look, struct sock *h,
 
 	if (look->p->protocol != IPPROTO_TCP ||
 	    claim->party.opt != WSPBIND_OPT_REUSEADDR ||
-	    holder->opt != WSPBIND_OPT_REUSEADDR || how != WSPBIND_SAME ||
-	    claim->nr_twins == WSPBIND_MAX_TWINS)
+	    holder->opt != WSPBIND_OPT_REUSEADDR || how != WSPBIND_SAME)
+		return;
+	if (wspbind_group_has_prog(h)) {
+		claim->twins_have_prog = true;
+		return;
+	}
+	if (claim->nr_twins == WSPBIND_MAX_TWINS)
 		return;
 	sock_hold(h);
 	claim->twins[claim->nr_twins++] = h;

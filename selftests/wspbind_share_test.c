@@ -626,9 +626,11 @@ static int connect_to(int family, const char *addr, int port)
 /* Which of @n listeners has the pending connection: its index, or -1. */
 static int which_got(const int *fds, int n)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[8];
 	int i, got = -1;
 
+	if (n > (int)ARRAY_SIZE(pfd))
+		return -3;
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
 		pfd[i].events = POLLIN;
@@ -728,6 +730,38 @@ TEST_F(listen, reuseaddr_first_listener_wins)
 	}
 	close(l[0]);
 	close(l[1]);
+}
+
+/*
+ * Six SO_REUSEADDR sockets bound on one address, more than the twins one
+ * bind looks after (WSPBIND_MAX_TWINS), then made to listen in that order:
+ * each listens, and the first gets every connection.
+ */
+TEST_F(listen, reuseaddr_first_of_six_twins_wins)
+{
+	int l[6], c, i;
+
+	for (i = 0; i < 6; i++) {
+		l[i] = sock_new(AF_INET, SOCK_STREAM, false);
+		ASSERT_LE(0, l[i]);
+		ASSERT_EQ(0, share_bind(self->dev, l[i], opt_flags(REUSE),
+					AF_INET, "127.0.0.1", BASE_PORT))
+			TH_LOG("twin %d", i);
+	}
+	for (i = 0; i < 6; i++) {
+		int ret = listen(l[i], 8);
+
+		ASSERT_EQ(0, ret) TH_LOG("twin %d listens: %s", i,
+					 strerror(errno));
+	}
+	for (i = 0; i < 6; i++) {
+		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+		ASSERT_LE(0, c);
+		EXPECT_EQ(0, which_got(l, 6)) TH_LOG("connection %d", i);
+		close(c);
+	}
+	for (i = 0; i < 6; i++)
+		close(l[i]);
 }
 
 /*
