@@ -440,8 +440,9 @@ TEST_F(share, many_holders_each_found)
 
 /*
  * Rows of Wine's test_reuseaddr that mix AF_INET with dual-stack AF_INET6
- * sockets and v4-mapped addresses (tests_exclusive), Windows's answers:
- * the first socket binds, then the second; the answer is the second's.
+ * sockets and v4-mapped addresses (tests_exclusive), Windows's answers,
+ * and two rows of ours that bind(2) answers alike: the first socket
+ * binds, then the second; the answer is the second's.
  */
 static const struct mixed_case {
 	int family[2];
@@ -473,6 +474,9 @@ static const struct mixed_case {
 	  INUSE },
 	{ { AF_INET, AF_INET }, { "127.0.0.1", "127.0.0.1" }, { 1, 0 }, INUSE },
 	{ { AF_INET, AF_INET }, { "127.0.0.1", "127.0.0.1" }, { 0, 1 }, INUSE },
+	/* Ours: [::1] is no IPv4 address, so 0.0.0.0 holds nothing of it. */
+	{ { AF_INET, AF_INET6 }, { "0.0.0.0", "::1" }, { 1, 0 }, OK },
+	{ { AF_INET, AF_INET6 }, { "0.0.0.0", "::1" }, { 0, 0 }, OK },
 };
 
 /* Wine's rows are TCP's; for UDP, Linux's check as in cell_want(). */
