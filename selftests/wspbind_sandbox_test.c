@@ -3,7 +3,8 @@
  * The device under a sandbox: a process with no_new_privs, or under a
  * seccomp filter installed without it, is refused unless the module
  * parameter allow_no_new_privs says otherwise; and Landlock's TCP bind
- * rules, which bind(2) obeys and the device, then, does not.
+ * rules and an LSM's socket_bind hook, which bind(2) obeys and the device
+ * does not.
  *
  * Every test runs in a network namespace of its own, with lo up; the
  * sandboxed binds run in child processes.
@@ -17,12 +18,15 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/btf.h>
 #include <linux/filter.h>
 #include <linux/net.h>
 #include <linux/seccomp.h>
@@ -410,6 +414,273 @@ TEST_F(landlock, device_bypasses_with_allow_no_new_privs)
 {
 	landlock_expect(_metadata, self, variant, "1", LL_DENIED_PORT, 0,
 			LL_DENIED_PORT);
+}
+
+/*
+ * An LSM: a BPF LSM program on the socket_bind hook that refuses every
+ * bind of the test's own process with EPERM. AppArmor, which Debian's
+ * kernels run, and SELinux need their userland to compile and load a
+ * policy, which the VM's busybox lacks; the BPF LSM hangs on the same
+ * hook, security_socket_bind(), and needs only bpf(2). bind(2) runs the
+ * hook; the device's kernel_bind() does not, and binds: measured, as for
+ * Landlock. No sandbox mark (no_new_privs, seccomp) tells the device of
+ * such a rule, so a process an LSM confines that can open the device
+ * binds what the LSM denies it (security.rst).
+ */
+#define LSM_HOOK		"bpf_lsm_socket_bind"
+
+/* The bytes of @path, read whole into malloc()ed memory: its size, or -errno. */
+static long read_whole(const char *path, char **buf)
+{
+	long len = 0, n;
+	size_t cap = 1 << 20;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*buf = malloc(cap);
+	while (*buf) {
+		n = read(fd, *buf + len, cap - len);
+		if (n <= 0) {
+			if (n < 0)
+				len = -errno;
+			break;
+		}
+		len += n;
+		if ((size_t)len == cap)
+			*buf = realloc(*buf, cap *= 2);
+	}
+	close(fd);
+	if (!*buf)
+		return -ENOMEM;
+	return len;
+}
+
+/* What follows a BTF type's struct btf_type, by its kind; -1: unknown. */
+static long btf_type_extra(const struct btf_type *t)
+{
+	unsigned int vlen = BTF_INFO_VLEN(t->info);
+
+	switch (BTF_INFO_KIND(t->info)) {
+	case BTF_KIND_INT:
+		return sizeof(__u32);
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return vlen * sizeof(struct btf_param);
+	case BTF_KIND_VAR:
+		return sizeof(struct btf_var);
+	case BTF_KIND_DATASEC:
+		return vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG:
+		return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ENUM64:
+		return vlen * sizeof(struct btf_enum64);
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The BTF id of the kernel function @name: the id, or -errno. */
+static int btf_vmlinux_func(const char *name)
+{
+	const struct btf_header *h;
+	long len, off, end, extra;
+	const char *strs;
+	char *buf = NULL;
+	int id = 1, ret = -ENOENT;
+
+	len = read_whole("/sys/kernel/btf/vmlinux", &buf);
+	if (len < 0) {
+		free(buf);
+		return len;
+	}
+	h = (const struct btf_header *)buf;
+	if ((size_t)len < sizeof(*h) || h->magic != BTF_MAGIC ||
+	    (__u64)h->hdr_len + h->str_off + h->str_len > (__u64)len ||
+	    (__u64)h->hdr_len + h->type_off + h->type_len > (__u64)len) {
+		free(buf);
+		return -EINVAL;
+	}
+	strs = buf + h->hdr_len + h->str_off;
+	off = h->hdr_len + h->type_off;
+	end = off + h->type_len;
+	while (off + (long)sizeof(struct btf_type) <= end) {
+		const struct btf_type *t = (const void *)(buf + off);
+
+		if (BTF_INFO_KIND(t->info) == BTF_KIND_FUNC &&
+		    t->name_off < h->str_len && !strcmp(strs + t->name_off, name)) {
+			ret = id;
+			break;
+		}
+		extra = btf_type_extra(t);
+		if (extra < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		off += sizeof(*t) + extra;
+		id++;
+	}
+	free(buf);
+	return ret;
+}
+
+/*
+ * Load and attach the program: it returns -EPERM from the socket_bind hook
+ * for @tgid's binds and 0 for everyone else's. The link's fd, or -errno;
+ * @log gets the verifier's words.
+ */
+static int lsm_refuse_binds_of(int btf_id, int tgid, char *log, size_t size)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid },
+		{ .code = BPF_ALU64 | BPF_RSH | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 32 },
+		{ .code = BPF_JMP | BPF_JNE | BPF_K, .dst_reg = BPF_REG_0,
+		  .off = 2, .imm = tgid },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = -EPERM },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int prog, link;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_LSM;
+	attr.expected_attach_type = BPF_LSM_MAC;
+	attr.attach_btf_id = btf_id;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (uintptr_t)"GPL";
+	attr.log_buf = (uintptr_t)log;
+	attr.log_size = size;
+	attr.log_level = 1;
+	prog = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (prog < 0)
+		return -errno;
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.prog_fd = prog;
+	link = syscall(__NR_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+	if (link < 0)
+		link = -errno;
+	/* The link holds the program. */
+	close(prog);
+	return link;
+}
+
+FIXTURE(lsm) {
+	int dev;
+	int link;
+	const char *skip;	/* why the tests cannot run, or NULL */
+	char why[160];
+	char log[4096];
+};
+
+FIXTURE_VARIANT(lsm) {
+	int family;
+	int type;
+};
+
+INET_VARIANTS(lsm);
+
+/* Is the BPF LSM among the LSMs this boot runs? */
+static bool bpf_lsm_active(char *list, size_t size)
+{
+	char *p;
+
+	mkdir("/sys/kernel/security", 0755);
+	mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+	if (util_read_file("/sys/kernel/security/lsm", list, size))
+		return false;
+	for (p = strtok(list, ",\n"); p; p = strtok(NULL, ",\n"))
+		if (!strcmp(p, "bpf"))
+			return true;
+	return false;
+}
+
+FIXTURE_SETUP(lsm)
+{
+	char lsms[128] = "";
+	int id;
+
+	self->link = -1;
+	self->skip = env_init(_metadata, &self->dev);
+	if (self->skip)
+		return;
+	if (!bpf_lsm_active(lsms, sizeof(lsms))) {
+		snprintf(self->why, sizeof(self->why),
+			 "the BPF LSM is not enabled (CONFIG_BPF_LSM, lsm=): this boot runs %s",
+			 lsms[0] ? lsms : "none known");
+		self->skip = self->why;
+		return;
+	}
+	id = btf_vmlinux_func(LSM_HOOK);
+	if (id < 0) {
+		snprintf(self->why, sizeof(self->why), "no BTF id for %s: %s",
+			 LSM_HOOK, strerror(-id));
+		self->skip = self->why;
+		return;
+	}
+	self->link = lsm_refuse_binds_of(id, getpid(), self->log,
+					 sizeof(self->log));
+	ASSERT_LE(0, self->link) TH_LOG("BPF LSM program: %s\n%s",
+					strerror(-self->link), self->log);
+}
+
+FIXTURE_TEARDOWN(lsm)
+{
+	if (self->link >= 0)
+		close(self->link);
+	if (self->dev >= 0)
+		close(self->dev);
+}
+
+TEST_F(lsm, bind_syscall_denied)
+{
+	int fd;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	fd = new_socket(variant->family, variant->type, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, sys_bind(fd, variant->family, ADDR_LOOPBACK,
+				   TEST_PORT));
+	EXPECT_EQ(0, util_sock_port(fd));
+	close(fd);
+}
+
+/* Measured, not wanted: kernel_bind() runs no LSM hook. */
+TEST_F(lsm, device_bypasses_the_hook)
+{
+	struct name n;
+	int fd, len;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	fd = new_socket(variant->family, variant->type, 0);
+	ASSERT_LE(0, fd);
+	len = name_init(&n, variant->family, ADDR_LOOPBACK, TEST_PORT);
+	EXPECT_EQ(0, wsp_bind(self->dev, fd, 0, &n, len, NULL));
+	EXPECT_EQ(TEST_PORT, util_sock_port(fd));
+	close(fd);
 }
 
 #include "wspbind_main.h"

@@ -10,8 +10,8 @@
 #            release behind the installed linux-headers-amd64)
 #   make     host, or trixie: fetch-kernel --trixie, make in the trixie
 #            chroot (scripts/trixie-chroot run)
-#   boots    suite: the VM suite (and the Landlock tests unskipped from
-#            6.7 on); group: again with group=, the group tests unskipped;
+#   boots    suite: the VM suite (the BPF LSM tests unskipped, and the
+#            Landlock tests from 6.7 on); group: again with group=, the group tests unskipped;
 #            fire: fuzzer and stress (vm_fire); bench, wine, dkms: the
 #            parts 35-bench.sh, 55-wine.sh and 60-packages.sh boot it.
 #            Or watch: compile only, and only when its release is no
@@ -240,6 +240,9 @@ lane() {
 		vm_suite "$k" "$k"
 		ran_unskipped "$k" selftests_wspbind_abi_test \
 			'^abi\.(node_mode_default|open_unprivileged)$'
+		# Debian's kernels run the BPF LSM.
+		ran_unskipped "$k" selftests_wspbind_sandbox_test '^lsm\.'
+		ran_unskipped "$k" selftests32_wspbind_sandbox_test '^lsm\.'
 		# TCP bind rules came with Landlock ABI 4 (6.7).
 		if printf '%s\n' 6.7 "${k%%[-+]*}" | sort -V -C; then
 			ran_unskipped "$k" selftests_wspbind_sandbox_test '^landlock\.'
