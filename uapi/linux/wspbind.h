@@ -23,7 +23,10 @@
  *
  * - %ENOTTY: the command is not %WSPBIND_IOC_BIND.
  * - %EFAULT: the request struct cannot be read, or cannot be written back;
- *   in either case nothing is bound.
+ *   the kernel writes the answer fields once before it binds, so then
+ *   nothing is bound. Only if another thread takes the struct's memory
+ *   away during the call does the bind stand with %EFAULT returned
+ *   (getsockname() tells).
  * - %EINVAL: @size is smaller than the first version, an unknown bit is
  *   set in @flags, or a reserved field is not zero.
  * - %E2BIG: @size is larger than the kernel knows and the extra bytes are
