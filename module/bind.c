@@ -4,6 +4,7 @@
  * the caller's context (so bind(2)'s capability and cgroup BPF checks see
  * the caller), and, for port 0, search the namespace's range.
  */
+#include <linux/audit.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/filter.h>
@@ -82,6 +83,29 @@ static int wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 	addr->ss_family = family;
 	*addrlen = wspbind_name_min_len(family);
 	return 0;
+}
+
+/*
+ * bind(2) puts the name it was given in its syscall's audit event, a
+ * SOCKADDR record (audit_sockaddr(), which a module cannot call). A
+ * WSPBind puts the name it binds in the ioctl's event, the same record in
+ * the same hex, when the caller's syscalls are audited at all.
+ */
+static void wspbind_audit_name(const struct sockaddr_storage *addr, int len)
+{
+	const u8 *p = (const u8 *)addr;
+	struct audit_buffer *ab;
+	int i;
+
+	if (audit_dummy_context())
+		return;
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_SOCKADDR);
+	if (!ab)
+		return;
+	audit_log_format(ab, "saddr=");
+	for (i = 0; i < len; i++)
+		audit_log_format(ab, "%02X", p[i]);
+	audit_log_end(ab);
 }
 
 /*
@@ -557,6 +581,7 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	err = wspbind_copy_name(&addr, &addrlen, req, sk->sk_family);
 	if (err)
 		goto out_end;
+	wspbind_audit_name(&addr, addrlen);
 	ev.req_port = ntohs(*wspbind_name_port(&addr));
 
 	/* WSAEINVAL: a local port already; both options. */

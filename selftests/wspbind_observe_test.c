@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests for what the wspbind module reports about its binds: the
- * tracepoint wspbind:wspbind_bind and the per-network-namespace counters
- * in /proc/net/wspbind.
+ * tracepoint wspbind:wspbind_bind, the per-network-namespace counters
+ * in /proc/net/wspbind, and the audit record of the name bound.
  *
  * Each test runs in a network namespace of its own, so its counters start
  * at zero and its ports are free; the tracepoint is read through a tracefs
@@ -30,8 +30,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <linux/wspbind.h>
 
 #include "kselftest_harness.h"
@@ -468,6 +471,214 @@ TEST_F(observe, tracepoint_fields)
 		 names);
 	ASSERT_EQ(0, trace_events(got, sizeof(got)));
 	EXPECT_STREQ(want, got);
+}
+
+/*
+ * audit: bind(2) puts the name it binds in its syscall's audit event, a
+ * SOCKADDR record, and a WSPBind puts it in the ioctl's. The test is the
+ * audit daemon: it enables audit, takes the records, and audits ioctl()
+ * and bind() of the processes it forks; a child binds one socket with
+ * bind(2) and another through the device. Both names must come back.
+ */
+#define AUDIT_PORT_SYSCALL	34568
+#define AUDIT_PORT_DEVICE	34569
+
+FIXTURE(audit) {
+	int dev;
+	int nl;
+	__u32 seq;
+	bool enabled, ruled;
+	const char *skip;	/* why the test cannot run, or NULL */
+	struct audit_rule_data rule;
+};
+
+/* One request to the audit subsystem, and its answer: 0 or -errno. */
+static int audit_request(FIXTURE_DATA(audit) *self, int type,
+			 const void *data, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nh;
+		char data[sizeof(struct audit_rule_data)];
+	} req = { };
+	char buf[8192];
+	long n;
+
+	req.nh.nlmsg_len = NLMSG_LENGTH(len);
+	req.nh.nlmsg_type = type;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nh.nlmsg_seq = ++self->seq;
+	memcpy(NLMSG_DATA(&req.nh), data, len);
+	if (sendto(self->nl, &req, req.nh.nlmsg_len, 0,
+		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -errno;
+	/* Records that come in meanwhile are not the answer. */
+	while ((n = recv(self->nl, buf, sizeof(buf), 0)) > 0) {
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+
+		for (; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == NLMSG_ERROR &&
+			    nh->nlmsg_seq == self->seq)
+				return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+		}
+	}
+	return n < 0 ? -errno : -EIO;
+}
+
+static int audit_set(FIXTURE_DATA(audit) *self, __u32 enabled, __u32 pid)
+{
+	struct audit_status s = {
+		.mask = AUDIT_STATUS_ENABLED | AUDIT_STATUS_PID,
+		.enabled = enabled,
+		.pid = pid,
+	};
+
+	return audit_request(self, AUDIT_SET, &s, sizeof(s));
+}
+
+static void audit_syscall(struct audit_rule_data *r, int nr)
+{
+	r->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
+}
+
+FIXTURE_SETUP(audit)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	struct audit_rule_data *r = &self->rule;
+	int ret;
+
+	/*
+	 * The test SKIPs itself on self->skip: older harnesses run the body
+	 * even when FIXTURE_SETUP skips.
+	 */
+	self->nl = -1;
+	self->dev = open(WSPBIND_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0) {
+		self->skip = "cannot open " WSPBIND_DEVICE_PATH " (is the module loaded?)";
+		return;
+	}
+	self->nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (self->nl < 0 && errno == EPROTONOSUPPORT) {
+		self->skip = "no audit in this kernel (CONFIG_AUDIT)";
+		return;
+	}
+	ASSERT_LE(0, self->nl);
+	ASSERT_EQ(0, setsockopt(self->nl, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				sizeof(tv)));
+	ret = audit_set(self, 1, getpid());
+	ASSERT_EQ(0, ret) TH_LOG("AUDIT_SET: %s", strerror(-ret));
+	self->enabled = true;
+
+	/* The children's ioctl() and bind() (socketcall() on i386). */
+	r->flags = AUDIT_FILTER_EXIT;
+	r->action = AUDIT_ALWAYS;
+	r->field_count = 1;
+	r->fields[0] = AUDIT_PPID;
+	r->fieldflags[0] = AUDIT_EQUAL;
+	r->values[0] = getpid();
+	audit_syscall(r, __NR_ioctl);
+	audit_syscall(r, __NR_bind);
+#ifdef __NR_socketcall
+	audit_syscall(r, __NR_socketcall);
+#endif
+	ret = audit_request(self, AUDIT_ADD_RULE, r, sizeof(*r));
+	ASSERT_EQ(0, ret) TH_LOG("AUDIT_ADD_RULE: %s", strerror(-ret));
+	self->ruled = true;
+	ret = enter_test_netns();
+	ASSERT_EQ(0, ret) TH_LOG("test namespace: %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	if (self->ruled)
+		audit_request(self, AUDIT_DEL_RULE, &self->rule,
+			      sizeof(self->rule));
+	if (self->enabled)
+		audit_set(self, 0, 0);
+	if (self->nl >= 0)
+		close(self->nl);
+	if (self->dev >= 0)
+		close(self->dev);
+}
+
+struct audit_job {
+	int dev;
+	int err;		/* errno of a failed step, or 0 */
+	int wsa;
+};
+
+static void audit_job_run(void *arg)
+{
+	struct audit_job *job = arg;
+	struct name n;
+	int a, b, len;
+
+	a = new_socket(AF_INET, SOCK_DGRAM, 0);
+	b = new_socket(AF_INET, SOCK_DGRAM, 0);
+	if (a < 0 || b < 0) {
+		job->err = errno;
+		return;
+	}
+	if (sys_bind(a, AF_INET, ADDR_LOOPBACK, AUDIT_PORT_SYSCALL)) {
+		job->err = errno;
+		return;
+	}
+	len = name_init(&n, AF_INET, ADDR_LOOPBACK, AUDIT_PORT_DEVICE);
+	job->wsa = wsp_bind(job->dev, b, 0, &n, len, NULL);
+}
+
+/* The SOCKADDR line bind(2) writes for 127.0.0.1:@port, in @hex. */
+static void audit_saddr(char *hex, size_t size, int port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	const unsigned char *p = (const unsigned char *)&sin;
+	size_t i, off;
+
+	off = snprintf(hex, size, "saddr=");
+	for (i = 0; i < sizeof(sin) && off + 2 < size; i++)
+		off += snprintf(hex + off, size - off, "%02X", p[i]);
+}
+
+TEST_F(audit, device_bind_records_the_name)
+{
+	struct audit_job *job = map_shared(_metadata, sizeof(*job));
+	char want_syscall[64], want_device[64], buf[8192];
+	bool seen_syscall = false, seen_device = false;
+	long n;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	audit_saddr(want_syscall, sizeof(want_syscall), AUDIT_PORT_SYSCALL);
+	audit_saddr(want_device, sizeof(want_device), AUDIT_PORT_DEVICE);
+	job->dev = self->dev;
+	run_child(_metadata, audit_job_run, job);
+	ASSERT_EQ(0, job->err) TH_LOG("child: %s", strerror(job->err));
+	ASSERT_EQ(0, job->wsa);
+
+	while (!(seen_syscall && seen_device) &&
+	       (n = recv(self->nl, buf, sizeof(buf) - 1, 0)) > 0) {
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+		const char *text = NLMSG_DATA(nh);
+
+		/*
+		 * A record a message: audit's nlmsg_len counts the text
+		 * alone, so the length is what recv() says.
+		 */
+		buf[n] = '\0';
+		if (n < NLMSG_HDRLEN || nh->nlmsg_type != AUDIT_SOCKADDR)
+			continue;
+		if (strstr(text, want_syscall))
+			seen_syscall = true;
+		if (strstr(text, want_device))
+			seen_device = true;
+	}
+	/* The mechanism itself: bind(2)'s record. */
+	EXPECT_TRUE(seen_syscall) TH_LOG("no %s", want_syscall);
+	EXPECT_TRUE(seen_device) TH_LOG("no %s", want_device);
 }
 
 #include "wspbind_main.h"
