@@ -87,9 +87,12 @@ static int wspbind_copy_name(struct sockaddr_storage *addr, int *addrlen,
 
 /*
  * bind(2) puts the name it was given in its syscall's audit event, a
- * SOCKADDR record (audit_sockaddr(), which a module cannot call). A
- * WSPBind puts the name it binds in the ioctl's event, the same record in
- * the same hex, when the caller's syscalls are audited at all.
+ * SOCKADDR record (audit_sockaddr(), which a module cannot call), written
+ * when a rule logs the syscall. A WSPBind puts the name it binds in the
+ * ioctl's event, the same record in the same hex, whenever audit is on
+ * and the caller's syscalls are audited at all (some rule exists): a
+ * module cannot ask whether a rule will log the ioctl, so the record is
+ * written either way, and no device bind goes unrecorded.
  */
 static void wspbind_audit_name(const struct sockaddr_storage *addr, int len)
 {
@@ -97,7 +100,7 @@ static void wspbind_audit_name(const struct sockaddr_storage *addr, int len)
 	struct audit_buffer *ab;
 	int i;
 
-	if (audit_dummy_context())
+	if (audit_enabled == AUDIT_OFF || audit_dummy_context())
 		return;
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_SOCKADDR);
 	if (!ab)
