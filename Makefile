@@ -10,7 +10,9 @@
 #   make bench           WSPBind against bind(2) in the VM (scripts/bench)
 #   make wine-check      Wine on wspbind against stock Wine, host and VM
 #   make demo-wine       stock Wine, Wine on wspbind and Windows, side by side
-#                        (both: WINE=10 for Debian 13's Wine 10.0)
+#   make wine-patch-check  the tests the Wine patch adds to Wine's sock.c,
+#                        under both Wines, host and VM
+#                        (all three: WINE=10 for Debian 13's Wine 10.0)
 #   make install         see install.mk (DESTDIR, PREFIX, ...)
 
 KVER		?= $(shell uname -r)
@@ -41,7 +43,7 @@ KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 .PHONY: all module module-w1 sparse module-clean lib selftests tests demo \
 	check style clean deps vm-module bench debug-kernel kunit-module \
 	wine-tests wine-ws2_32-tests wine-ws2_32 wine-module wine-check \
-	demo-wine version
+	demo-wine wine-patch-tests wine-patch-check version
 
 all: module lib
 
@@ -172,6 +174,8 @@ WINE_DEPS	:= wine vm bpo trixie
 # libwine-dev's headers generated from IDL: the chroot's, Wine 10.0's.
 WINE_IDL_INC	= $(shell scripts/trixie-chroot --dir)/usr/include/wine/wine/windows
 WINE_OBJ	:= $(BUILD)/wine/obj-trixie
+WINE_PATCHES	:= $(wildcard contrib/wine/wine-10.0/*.patch)
+WINE_HOST	:= scripts/trixie-chroot run
 WINE_ROOTFS	= --rootfs-chroot $(shell scripts/trixie-chroot --dir)
 else ifeq ($(WINE),8)
 WINE_OPT	:=
@@ -179,6 +183,8 @@ WINE_TAG	:=
 WINE_DEPS	:= wine vm
 WINE_IDL_INC	:= /usr/include/wine/wine/windows
 WINE_OBJ	:= $(BUILD)/wine
+WINE_PATCHES	:= $(wildcard contrib/wine/*.patch)
+WINE_HOST	:=
 WINE_ROOTFS	:= --rootfs-host
 else
 $(error WINE=$(WINE): 8 (Debian 12's Wine 8.0) or 10 (Debian 13's Wine 10.0))
@@ -235,6 +241,62 @@ $(WINE_OBJ)/ws2_32/%.o:
 $(BUILD)/wine/ws2_32_test$(WINE_TAG).exe: $(WS2_32_OBJS)
 	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
 		-lws2_32 -liphlpapi -luser32 -lntdll -lmsvcrt
+
+# The tests that contrib/wine's patch adds to Wine's sock.c: that sock.c
+# (with server/sock.c, so that the whole patch applies, without fuzz)
+# patched in $(WINE_OBJ)/patched, compiled as above with
+# contrib/wine/tests/wine_patch_tests.c, which runs each test function
+# alone; for scripts/wine-patch-tests.
+WINE_PATCHED	:= $(WINE_OBJ)/patched
+PATCH_TEST_OBJS	:= $(WINE_OBJ)/patch/wine_patch_tests.o \
+	$(WINE_OBJ)/patch/testlist.o
+
+wine-patch-tests: $(BUILD)/wine/ws2_32_patch_test$(WINE_TAG).exe
+
+$(WINE_PATCHED)/dlls/ws2_32/tests/sock.c: $(WINE_PATCHES)
+	src=$$(scripts/wine-server $(WINE_OPT) --source) && \
+	rm -rf $(WINE_PATCHED) && \
+	mkdir -p $(WINE_PATCHED)/dlls/ws2_32/tests $(WINE_PATCHED)/server && \
+	cp $$src/dlls/ws2_32/tests/sock.c $(WINE_PATCHED)/dlls/ws2_32/tests/ && \
+	cp $$src/server/sock.c $(WINE_PATCHED)/server/ && \
+	for p in $(WINE_PATCHES); do \
+		patch -s -p1 --fuzz=0 -d $(WINE_PATCHED) <$$p || exit; \
+	done
+
+$(WINE_OBJ)/patch/wine_patch_tests.o: contrib/wine/tests/wine_patch_tests.c \
+	$(WINE_PATCHED)/dlls/ws2_32/tests/sock.c
+$(WINE_OBJ)/patch/testlist.o: contrib/wine/tests/wine_testlist.c
+$(WINE_OBJ)/patch/%.o:
+	@mkdir -p $(@D)
+	src=$$(scripts/wine-server $(WINE_OPT) --source) && \
+	$(MINGW_CC) -c -o $@ $< -DPATCH_TESTS \
+		-I$(WINE_PATCHED)/dlls/ws2_32/tests -I$$src/dlls/ws2_32/tests \
+		-I$$src/include -I$(WINE_IDL_INC) -I$$src/include/msvcrt \
+		$(WINE_TEST_CFLAGS)
+
+$(BUILD)/wine/ws2_32_patch_test$(WINE_TAG).exe: $(PATCH_TEST_OBJS)
+	winegcc -b x86_64-w64-mingw32 -mconsole -o $@ $^ \
+		-lws2_32 -liphlpapi -luser32 -lmsvcrt
+
+# Them under both Wines, on the host (no device) and in the VM (the module
+# loaded); each half's TAP in $(BUILD)/wine$(WINE_TAG)/patch-tests-*.tap.
+wine-patch-check:
+	scripts/install-deps $(WINE_DEPS)
+	$(MAKE) wine-patch-tests wine-module
+	@mkdir -p $(BUILD)/wine$(WINE_TAG)
+	server=$$(scripts/wine-server $(WINE_OPT)) && \
+	scripts/wine-prefix $(WINE_OPT) >/dev/null && \
+	{ $(WINE_HOST) scripts/wine-patch-tests --wineserver "$$server" \
+		--raw $(BUILD)/wine$(WINE_TAG)/patch-tests-host; \
+	  echo $$? >$(BUILD)/wine$(WINE_TAG)/patch-tests-host.status; } | \
+		tee $(BUILD)/wine$(WINE_TAG)/patch-tests-host.tap && \
+	{ WSPBIND_LOG_DIR=$(BUILD)/wine$(WINE_TAG) scripts/vm-run \
+		$(WINE_ROOTFS) --mem 2048 --timeout 1800 -- \
+		scripts/wine-patch-tests --wineserver "$$server" 2>&1; \
+	  echo $$? >$(BUILD)/wine$(WINE_TAG)/patch-tests-vm.status; } | \
+		tee $(BUILD)/wine$(WINE_TAG)/patch-tests-vm.tap && \
+	[ "$$(cat $(BUILD)/wine$(WINE_TAG)/patch-tests-host.status)" = 0 ] && \
+	[ "$$(cat $(BUILD)/wine$(WINE_TAG)/patch-tests-vm.status)" = 0 ]
 
 # Those tests in the VM (the module loaded): a table per test function,
 # stock Wine beside Wine on wspbind. Long: some 5400 s allowed.
