@@ -12,8 +12,8 @@
 #include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
-#include <linux/seccomp.h>
 #include <linux/sched/signal.h>
+#include <linux/seccomp.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
