@@ -737,6 +737,40 @@ TEST_F(listen, reuseaddr_first_listener_wins)
 }
 
 /*
+ * Three SO_REUSEADDR listeners, then the first closed: Windows gives the
+ * connections to the second, this module's group to the third. Measured,
+ * not wanted: the group's program picks its first slot, and the kernel
+ * moves the group's last member into a slot that a closing member frees
+ * (reuseport_detach_sock()); no code of the module runs at that close()
+ * to put the second there instead (sharing.rst, "Limits").
+ */
+TEST_F(listen, reuseaddr_close_first_of_three_last_gets_them)
+{
+	int l[3], c, i;
+
+	for (i = 0; i < 3; i++) {
+		l[i] = listener(self->dev, AF_INET, REUSE, "127.0.0.1",
+				BASE_PORT);
+		ASSERT_LE(0, l[i]) TH_LOG("listener %d", i);
+	}
+	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, which_got(l, 3));
+	close(c);
+	close(l[0]);
+	l[0] = -1;
+	for (i = 0; i < 4; i++) {
+		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+		ASSERT_LE(0, c);
+		/* Windows: 1. */
+		EXPECT_EQ(2, which_got(l, 3)) TH_LOG("connection %d", i);
+		close(c);
+	}
+	close(l[1]);
+	close(l[2]);
+}
+
+/*
  * Six SO_REUSEADDR sockets bound on one address, more than the twins one
  * bind looks after (WSPBIND_MAX_TWINS), then made to listen in that order:
  * each listens, and the first gets every connection.
