@@ -138,57 +138,82 @@ static int seccomp_refuse_bind(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? errno : 0;
 }
 
-/* bind(2), then the device, of one UDP or TCP socket each, under the filter. */
-struct seccomp_job {
+/*
+ * A child that enters a sandbox (@enter: 0, or the errno of the step that
+ * failed), then binds one socket with bind(2) and another, to the same
+ * name, through the device; each closed again before the next.
+ */
+struct sandbox_job {
 	int dev;
+	int family;
 	int type;
+	int port;
+	int (*enter)(void);
 	/* results */
 	int err;		/* errno of a failed setup step, or 0 */
 	int syscall_ret;	/* bind(2): 0 or -errno */
+	int syscall_bound;	/* bind(2)'s socket's port afterwards */
 	int wsa;		/* the device's answer */
 	int bound;		/* the device's socket's port afterwards */
 };
 
-static void seccomp_job_run(void *arg)
+static void sandbox_job_run(void *arg)
 {
-	struct seccomp_job *job = arg;
+	struct sandbox_job *job = arg;
 	struct name n;
 	int fd, len;
 
-	job->err = seccomp_refuse_bind();
+	job->err = job->enter();
 	if (job->err)
 		return;
-	fd = new_socket(AF_INET, job->type, 0);
+	fd = new_socket(job->family, job->type, 0);
 	if (fd < 0) {
 		job->err = errno;
 		return;
 	}
-	job->syscall_ret = sys_bind(fd, AF_INET, ADDR_LOOPBACK, TEST_PORT);
+	job->syscall_ret = sys_bind(fd, job->family, ADDR_LOOPBACK, job->port);
+	job->syscall_bound = util_sock_port(fd);
 	close(fd);
-	fd = new_socket(AF_INET, job->type, 0);
+	fd = new_socket(job->family, job->type, 0);
 	if (fd < 0) {
 		job->err = errno;
 		return;
 	}
-	len = name_init(&n, AF_INET, ADDR_LOOPBACK, TEST_PORT);
+	len = name_init(&n, job->family, ADDR_LOOPBACK, job->port);
 	job->wsa = wsp_bind(job->dev, fd, 0, &n, len, NULL);
 	job->bound = util_sock_port(fd);
 	close(fd);
 }
 
+/* sandbox_job_run() in a child: its results, in memory shared with it. */
+static struct sandbox_job *sandbox_run(struct __test_metadata *_metadata,
+				       int dev, int family, int type,
+				       int port, int (*enter)(void))
+{
+	struct sandbox_job *job = map_shared(_metadata, sizeof(*job));
+
+	job->dev = dev;
+	job->family = family;
+	job->type = type;
+	job->port = port;
+	job->enter = enter;
+	run_child(_metadata, sandbox_job_run, job);
+	return job;
+}
+
 /*
- * One run of seccomp_job_run() with allow_no_new_privs set to @nnp: bind(2)
- * must be refused, and the device answer @wsa and leave the port @bound.
+ * The binds of sandbox_job_run() under the filter, with allow_no_new_privs
+ * set to @nnp: bind(2) must be refused, and the device answer @wsa and
+ * leave the port @bound.
  */
 static void seccomp_expect(struct __test_metadata *_metadata, int dev,
 			   int type, const char *nnp, int wsa, int bound)
 {
-	struct seccomp_job *job = map_shared(_metadata, sizeof(*job));
+	struct sandbox_job *job;
 
 	ASSERT_EQ(0, util_write_file(NNP_PARAM, nnp));
-	job->dev = dev;
-	job->type = type;
-	run_child(_metadata, seccomp_job_run, job);
+	job = sandbox_run(_metadata, dev, AF_INET, type, TEST_PORT,
+			  seccomp_refuse_bind);
 	if (job->err == EINVAL)
 		SKIP(return, "no seccomp filters in this kernel (CONFIG_SECCOMP_FILTER)");
 	ASSERT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
@@ -269,45 +294,12 @@ static int landlock_allow_only(int port)
 	return ret;
 }
 
-/* One TCP bind, by bind(2) or the device, under landlock_allow_only(). */
-struct landlock_job {
-	int dev;
-	int family;
-	int type;
-	int port;
-	bool through_device;
-	/* results */
-	int err;		/* errno of a failed setup step, or 0 */
-	int ret;		/* bind(2): 0 or -errno; the device: the WSA code */
-	int bound;		/* the socket's port afterwards */
-};
-
-static void landlock_job_run(void *arg)
+/* The sandbox of the landlock tests: only LL_ALLOWED_PORT over TCP. */
+static int landlock_enter(void)
 {
-	struct landlock_job *job = arg;
-	struct name n;
-	int fd, len;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		job->err = errno;
-		return;
-	}
-	job->err = landlock_allow_only(LL_ALLOWED_PORT);
-	if (job->err)
-		return;
-	fd = new_socket(job->family, job->type, 0);
-	if (fd < 0) {
-		job->err = errno;
-		return;
-	}
-	if (job->through_device) {
-		len = name_init(&n, job->family, ADDR_LOOPBACK, job->port);
-		job->ret = wsp_bind(job->dev, fd, 0, &n, len, NULL);
-	} else {
-		job->ret = sys_bind(fd, job->family, ADDR_LOOPBACK, job->port);
-	}
-	job->bound = util_sock_port(fd);
-	close(fd);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return errno;
+	return landlock_allow_only(LL_ALLOWED_PORT);
 }
 
 FIXTURE(landlock) {
@@ -363,31 +355,31 @@ FIXTURE_TEARDOWN(landlock)
 }
 
 /*
- * One bind of @port under the ruleset, by bind(2) if @nnp is NULL, else
- * by the device with allow_no_new_privs set to @nnp: its answer must be
- * @want, and the port the socket holds afterwards @bound.
+ * The binds of @port under the ruleset: bind(2)'s if @nnp is NULL, else the
+ * device's with allow_no_new_privs set to @nnp, must answer @want and
+ * leave the socket holding the port @bound.
  */
 static void landlock_expect(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(landlock) *self,
 			    const FIXTURE_VARIANT(landlock) *variant,
 			    const char *nnp, int port, int want, int bound)
 {
-	struct landlock_job *job;
+	struct sandbox_job *job;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
 	if (nnp)
 		ASSERT_EQ(0, util_write_file(NNP_PARAM, nnp));
-	job = map_shared(_metadata, sizeof(*job));
-	job->dev = self->dev;
-	job->family = variant->family;
-	job->type = variant->type;
-	job->port = port;
-	job->through_device = !!nnp;
-	run_child(_metadata, landlock_job_run, job);
-	EXPECT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
-	EXPECT_EQ(want, job->ret);
-	EXPECT_EQ(bound, job->bound);
+	job = sandbox_run(_metadata, self->dev, variant->family,
+			  variant->type, port, landlock_enter);
+	ASSERT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
+	if (nnp) {
+		EXPECT_EQ(want, job->wsa);
+		EXPECT_EQ(bound, job->bound);
+	} else {
+		EXPECT_EQ(want, job->syscall_ret);
+		EXPECT_EQ(bound, job->syscall_bound);
+	}
 }
 
 TEST_F(landlock, bind_syscall_denied)
