@@ -705,33 +705,40 @@ TEST_F(listen, dual_stack_and_ipv4_wildcards)
 }
 
 /*
+ * @count connections to 127.0.0.1:BASE_PORT, one after the other: each
+ * must reach listener @want of the @n in @l.
+ */
+static void connections_reach(struct __test_metadata *_metadata,
+			      const int *l, int n, int want, int count)
+{
+	int c, i;
+
+	for (i = 0; i < count; i++) {
+		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
+		ASSERT_LE(0, c);
+		EXPECT_EQ(want, which_got(l, n)) TH_LOG("connection %d", i);
+		close(c);
+	}
+}
+
+/*
  * Two SO_REUSEADDR listeners on one address: the first gets the
  * connections, the second once the first is closed; a third that listens
  * then comes after the second.
  */
 TEST_F(listen, reuseaddr_first_listener_wins)
 {
-	int l[3], c, i;
+	int l[2];
 
 	l[0] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
 	l[1] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
 	ASSERT_LE(0, l[0]);
 	ASSERT_LE(0, l[1]);
-	for (i = 0; i < 4; i++) {
-		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-		ASSERT_LE(0, c);
-		EXPECT_EQ(0, which_got(l, 2)) TH_LOG("connection %d", i);
-		close(c);
-	}
+	connections_reach(_metadata, l, 2, 0, 4);
 	close(l[0]);
 	l[0] = listener(self->dev, AF_INET, REUSE, "127.0.0.1", BASE_PORT);
 	ASSERT_LE(0, l[0]);
-	for (i = 0; i < 4; i++) {
-		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-		ASSERT_LE(0, c);
-		EXPECT_EQ(1, which_got(l, 2)) TH_LOG("connection %d", i);
-		close(c);
-	}
+	connections_reach(_metadata, l, 2, 1, 4);
 	close(l[0]);
 	close(l[1]);
 }
@@ -746,26 +753,18 @@ TEST_F(listen, reuseaddr_first_listener_wins)
  */
 TEST_F(listen, reuseaddr_close_first_of_three_last_gets_them)
 {
-	int l[3], c, i;
+	int l[3], i;
 
 	for (i = 0; i < 3; i++) {
 		l[i] = listener(self->dev, AF_INET, REUSE, "127.0.0.1",
 				BASE_PORT);
 		ASSERT_LE(0, l[i]) TH_LOG("listener %d", i);
 	}
-	c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-	ASSERT_LE(0, c);
-	EXPECT_EQ(0, which_got(l, 3));
-	close(c);
+	connections_reach(_metadata, l, 3, 0, 1);
 	close(l[0]);
 	l[0] = -1;
-	for (i = 0; i < 4; i++) {
-		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-		ASSERT_LE(0, c);
-		/* Windows: 1. */
-		EXPECT_EQ(2, which_got(l, 3)) TH_LOG("connection %d", i);
-		close(c);
-	}
+	/* Windows: 1. */
+	connections_reach(_metadata, l, 3, 2, 4);
 	close(l[1]);
 	close(l[2]);
 }
@@ -777,7 +776,7 @@ TEST_F(listen, reuseaddr_close_first_of_three_last_gets_them)
  */
 TEST_F(listen, reuseaddr_first_of_six_twins_wins)
 {
-	int l[6], c, i;
+	int l[6], i;
 
 	for (i = 0; i < 6; i++) {
 		l[i] = sock_new(AF_INET, SOCK_STREAM, false);
@@ -792,12 +791,7 @@ TEST_F(listen, reuseaddr_first_of_six_twins_wins)
 		ASSERT_EQ(0, ret) TH_LOG("twin %d listens: %s", i,
 					 strerror(errno));
 	}
-	for (i = 0; i < 6; i++) {
-		c = connect_to(AF_INET, "127.0.0.1", BASE_PORT);
-		ASSERT_LE(0, c);
-		EXPECT_EQ(0, which_got(l, 6)) TH_LOG("connection %d", i);
-		close(c);
-	}
+	connections_reach(_metadata, l, 6, 0, 6);
 	for (i = 0; i < 6; i++)
 		close(l[i]);
 }
