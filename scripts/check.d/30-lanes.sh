@@ -35,7 +35,8 @@ declare -A lane_row=() kernel_kdir=()
 sandbox_gid=4242
 # WSPBIND_SEED fixes the fuzzer's and the stress tests' seed (default: a
 # new one each run); WSPBIND_FUZZ_CALLS the fuzzer's calls per kernel
-# (default 200000, and a quarter of that 32-bit).
+# (default 200000, and a quarter of that 32-bit; half of both on the
+# debug kernel, 50-debug-kernel.sh).
 seed=${WSPBIND_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 fuzz_calls=${WSPBIND_FUZZ_CALLS:-200000}
 printf '# fuzzer and stress seed %s (WSPBIND_SEED=%s repeats it)\n' "$seed" "$seed"
