@@ -299,8 +299,10 @@ wine-patch-check:
 	[ "$$(cat $(BUILD)/wine$(WINE_TAG)/patch-tests-vm.status)" = 0 ]
 
 # Those tests in the VM (the module loaded): a table per test function,
-# stock Wine beside Wine on wspbind. Long: some 5400 s allowed.
+# stock Wine beside Wine on wspbind. Long: each run of a test file may take
+# WS2_32_TIMEOUT seconds, the boot four of those and ten minutes more.
 # WS2_32_ARGS: more options of scripts/wine-ws2_32 (--tests sock --quiet-ok).
+WS2_32_TIMEOUT	?= 1800
 wine-ws2_32:
 	scripts/install-deps $(WINE_DEPS)
 	$(MAKE) wine-ws2_32-tests wine-module
@@ -308,7 +310,9 @@ wine-ws2_32:
 	server=$$(scripts/wine-server $(WINE_OPT)) && \
 	scripts/wine-prefix $(WINE_OPT) >/dev/null && \
 	{ WSPBIND_LOG_DIR=$(BUILD)/wine$(WINE_TAG) scripts/vm-run \
-		$(WINE_ROOTFS) --dummy-net --mem 2048 --timeout 5400 -- \
+		$(WINE_ROOTFS) --dummy-net --mem 2048 \
+		--timeout $$((4 * $(WS2_32_TIMEOUT) + 600)) -- \
+		env WINE_TIMEOUT=$(WS2_32_TIMEOUT) \
 		scripts/wine-ws2_32 --wineserver "$$server" $(WS2_32_ARGS) 2>&1; \
 	  echo $$? >$(BUILD)/wine$(WINE_TAG)/ws2_32.status; } | \
 		tee $(BUILD)/wine$(WINE_TAG)/ws2_32.txt && \
