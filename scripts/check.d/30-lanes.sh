@@ -13,7 +13,7 @@
 #   boots    suite: the VM suite (the BPF LSM tests unskipped, and the
 #            Landlock tests from 6.7 on); group: again with group=, the
 #            group tests unskipped; fire: fuzzer and stress (vm_fire);
-#            bench, wine, dkms: the parts 35-bench.sh, 55-wine.sh and
+#            bench, wine, dkms: the parts 35-bench.sh, 45-wine.sh and
 #            60-packages.sh boot it.
 #            Or watch: compile only, and only when its release is no
 #            earlier row's (WSPBIND_NEXT_KERNEL names another); a failure
