@@ -129,13 +129,54 @@ static void wspbind_audit_name(const struct sockaddr_storage *addr, int len)
  * looks at the port again: a socket bound with bind(2) in the meantime,
  * that Linux would have kept the claim from, undoes the claim's bind.
  */
-void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
-		       unsigned char reuseport)
+void wspbind_binder_set_reuse(struct wspbind_binder *b, unsigned char reuse,
+			      unsigned char reuseport)
 {
-	lock_sock(sk);
-	sk->sk_reuse = reuse;
-	sk->sk_reuseport = reuseport;
-	release_sock(sk);
+	wspbind_binder_lock(b);
+	b->sk->sk_reuse = reuse;
+	b->sk->sk_reuseport = reuseport;
+	wspbind_binder_unlock(b);
+}
+
+/*
+ * How a claim binds its socket. Through the device's ioctl the module
+ * binds with kernel_bind(), the path bind(2) takes past its syscall, and
+ * takes the socket's lock for each step in between. An enrolled socket's
+ * claim runs inside the kernel's own bind(2), listen(2) or autobind
+ * (enrol.c), which holds the socket's lock already, and takes the port
+ * with the protocol's own get_port: the one inet_bind() would have called.
+ */
+int wspbind_binder_bind(struct wspbind_binder *b, u16 port)
+{
+	if (b->base)
+		return b->base->get_port(b->sk, port);
+	*wspbind_name_port(b->addr) = htons(port);
+	return wspbind_kernel_bind(b->sock, b->addr, b->addrlen);
+}
+
+void wspbind_binder_lock(struct wspbind_binder *b)
+{
+	if (!b->base)
+		lock_sock(b->sk);
+}
+
+void wspbind_binder_unlock(struct wspbind_binder *b)
+{
+	if (!b->base)
+		release_sock(b->sk);
+}
+
+/*
+ * Give back the port wspbind_binder_bind() took; the socket is locked.
+ * Inside the kernel's bind the port alone: the kernel puts back the
+ * address it set when the claim fails.
+ */
+void wspbind_binder_undo(struct wspbind_binder *b)
+{
+	if (b->base)
+		b->base->put_port(b->sk);
+	else
+		wspbind_unbind_locked(b->sk, &b->before);
 }
 
 /*
@@ -148,22 +189,22 @@ void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
  * UDP bind that shares (@shares: Linux refused the first, the table lets
  * it in) runs with the whole mark.
  */
-static void wspbind_claim_reuse(struct sock *sk,
+static void wspbind_claim_reuse(struct wspbind_binder *b,
 				const struct wspbind_claim *claim,
 				const struct wspbind_linux_reuse *own,
 				bool shares)
 {
 	const struct wspbind_linux_reuse *mark = &claim->party.linux_reuse;
-	bool tcp = sk->sk_protocol == IPPROTO_TCP;
+	bool tcp = b->sk->sk_protocol == IPPROTO_TCP;
 
 	if (!claim->force)
-		wspbind_set_reuse(sk, mark->reuse,
-				  tcp || shares ? mark->reuseport :
-						  own->reuseport);
+		wspbind_binder_set_reuse(b, mark->reuse,
+					 tcp || shares ? mark->reuseport :
+							 own->reuseport);
 	else if (tcp)
-		wspbind_set_reuse(sk, SK_FORCE_REUSE, mark->reuseport);
+		wspbind_binder_set_reuse(b, SK_FORCE_REUSE, mark->reuseport);
 	else
-		wspbind_set_reuse(sk, SK_CAN_REUSE, 1);
+		wspbind_binder_set_reuse(b, SK_CAN_REUSE, 1);
 }
 
 void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b)
@@ -418,13 +459,11 @@ static int wspbind_may_share(struct sock *sk, struct wspbind_claim *claim,
  * otherwise the socket is filed before the lock drops, so the next look
  * at the port sees it.
  */
-static int wspbind_bind_shared(struct socket *sock,
-			       struct sockaddr_storage *addr, int addrlen,
+static int wspbind_bind_shared(struct wspbind_binder *b, u16 port,
 			       struct wspbind_entry *entry,
 			       enum wspbind_opt opt)
 {
-	struct sock *sk = sock->sk;
-	u16 port = ntohs(*wspbind_name_port(addr));
+	struct sock *sk = b->sk;
 	struct wspbind_linux_reuse own = {
 		.reuse = sk->sk_reuse,
 		.reuseport = sk->sk_reuseport,
@@ -434,26 +473,28 @@ static int wspbind_bind_shared(struct socket *sock,
 		.party = { .opt = opt, .device = true },
 	};
 	const struct wspbind_linux_reuse *mark = &claim.party.linux_reuse;
-	struct wspbind_prebind before;
 	enum wspbind_share share;
 	struct wspbind_port p;
 	int err;
 
-	wspbind_claim_addr(sk, addr, &claim.party.addr);
+	/* Inside the kernel's bind, the socket has its address already. */
+	if (b->base)
+		wspbind_sock_addr(sk, &claim.party.addr);
+	else
+		wspbind_claim_addr(sk, b->addr, &claim.party.addr);
 	wspbind_linux_mark(opt, &own, &claim.party.linux_reuse);
-	wspbind_prebind_save(sk, &before);
 
-	wspbind_claim_reuse(sk, &claim, &own, false);
-	err = wspbind_kernel_bind(sock, addr, addrlen);
+	wspbind_claim_reuse(b, &claim, &own, false);
+	err = wspbind_binder_bind(b, port);
 	if (err == -EADDRINUSE) {
 		err = wspbind_may_share(sk, &claim, port);
 		if (!err) {
-			wspbind_claim_reuse(sk, &claim, &own, true);
-			err = wspbind_kernel_bind(sock, addr, addrlen);
+			wspbind_claim_reuse(b, &claim, &own, true);
+			err = wspbind_binder_bind(b, port);
 		}
 	}
 
-	lock_sock(sk);
+	wspbind_binder_lock(b);
 	if (err) {
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
@@ -468,20 +509,20 @@ static int wspbind_bind_shared(struct socket *sock,
 	err = wspbind_port_lock(&p, sock_net(sk), sk->sk_protocol,
 				inet_sk(sk)->inet_num);
 	if (err) {
-		wspbind_unbind_locked(sk, &before);
+		wspbind_binder_undo(b);
 		goto out_release;
 	}
 	share = wspbind_port_decide(&p, &claim);
 	if (share == WSPBIND_SHARE_OK) {
-		wspbind_port_register(&p, entry, sock, opt);
+		wspbind_port_register(&p, entry, b->sock, opt);
 	} else {
-		wspbind_unbind_locked(sk, &before);
+		wspbind_binder_undo(b);
 		sk->sk_reuse = own.reuse;
 		sk->sk_reuseport = own.reuseport;
 		err = wspbind_share_errno(share);
 	}
 	wspbind_port_unlock(&p);
-	release_sock(sk);
+	wspbind_binder_unlock(b);
 	if (share == WSPBIND_SHARE_OK)
 		wspbind_join_twins(&claim);
 	while (claim.nr_twins)
@@ -489,21 +530,42 @@ static int wspbind_bind_shared(struct socket *sock,
 	return err;
 
 out_release:
-	release_sock(sk);
+	wspbind_binder_unlock(b);
 	return err;
 }
 
-/* The Winsock option a request carries; -EINVAL for both. */
-static int wspbind_req_opt(const struct wspbind_bind *req,
-			   enum wspbind_opt *opt)
+/**
+ * wspbind_claim() - bind a socket by Winsock's rules
+ * @b: how: through the ioctl, or inside the kernel's bind (enrol.c)
+ * @port: the port asked for, in host byte order; 0 for the port search
+ * @entry: the registry entry to file the socket under; the caller frees
+ *	it on failure
+ * @opt: the socket's Winsock option
+ * @ev: what the bind did, for the tracepoint and the counters
+ *
+ * Return: 0, or a negative errno: bind(2)'s own errors first, then the
+ * sharing table's, then the port search's.
+ */
+int wspbind_claim(struct wspbind_binder *b, u16 port,
+		  struct wspbind_entry *entry, enum wspbind_opt opt,
+		  struct wspbind_event *ev)
+{
+	if (port)
+		return wspbind_bind_shared(b, port, entry, opt);
+	ev->searched = true;
+	return wspbind_port_search(b, entry, opt, &ev->probes);
+}
+
+/* The Winsock option a request's flags carry; -EINVAL for both. */
+int wspbind_flags_opt(u32 flags, enum wspbind_opt *opt)
 {
 	u32 both = WSPBIND_BIND_REUSEADDR | WSPBIND_BIND_EXCLUSIVEADDRUSE;
 
-	if ((req->flags & both) == both)
+	if ((flags & both) == both)
 		return -EINVAL;
-	if (req->flags & WSPBIND_BIND_REUSEADDR)
+	if (flags & WSPBIND_BIND_REUSEADDR)
 		*opt = WSPBIND_OPT_REUSEADDR;
-	else if (req->flags & WSPBIND_BIND_EXCLUSIVEADDRUSE)
+	else if (flags & WSPBIND_BIND_EXCLUSIVEADDRUSE)
 		*opt = WSPBIND_OPT_EXCLUSIVE;
 	else
 		*opt = WSPBIND_OPT_NONE;
@@ -511,8 +573,8 @@ static int wspbind_req_opt(const struct wspbind_bind *req,
 }
 
 /* Tell the tracepoint and @net's counters what one WSPBind did. */
-static void wspbind_report(struct net *net, struct wspbind_event *ev,
-			   u32 wsa, u16 port)
+void wspbind_report(struct net *net, struct wspbind_event *ev, u32 wsa,
+		    u16 port)
 {
 	ev->wsa = wsa;
 	ev->port = wsa ? 0 : port;
@@ -543,6 +605,7 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	struct wspbind_event ev = { .family = AF_UNSPEC };
 	struct wspbind_inflight inflight;
 	struct sockaddr_storage addr;
+	struct wspbind_binder b = {};
 	struct wspbind_entry *entry;
 	enum wspbind_opt opt;
 	struct socket *sock;
@@ -589,7 +652,7 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 
 	/* WSAEINVAL: a local port already; both options. */
 	err = READ_ONCE(inet_sk(sk)->inet_num) ? -EINVAL :
-						  wspbind_req_opt(req, &opt);
+						  wspbind_flags_opt(req->flags, &opt);
 	if (err)
 		goto out_end;
 
@@ -609,13 +672,13 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	}
 
 	/* The bind: bind(2)'s own errors, then the sharing table's. */
-	if (*wspbind_name_port(&addr)) {
-		err = wspbind_bind_shared(sock, &addr, addrlen, entry, opt);
-	} else {
-		ev.searched = true;
-		err = wspbind_port_search(sock, &addr, addrlen, entry, opt,
-					  &ev.probes);
-	}
+	b.sock = sock;
+	b.sk = sk;
+	b.addr = &addr;
+	b.addrlen = addrlen;
+	wspbind_prebind_save(sk, &b.before);
+	err = wspbind_claim(&b, ntohs(*wspbind_name_port(&addr)), entry, opt,
+			    &ev);
 	if (err)
 		wspbind_entry_drop(entry);
 	else

@@ -14,6 +14,7 @@
 #include "sharing.h"
 
 struct net;
+struct proto;
 struct sock;
 struct sockaddr_storage;
 struct socket;
@@ -121,10 +122,11 @@ void wspbind_count_bind(struct net *net, const struct wspbind_event *ev);
 extern bool wspbind_allow_no_new_privs;
 
 u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port);
+int wspbind_flags_opt(u32 flags, enum wspbind_opt *opt);
 bool wspbind_group_has_prog(const struct sock *sk);
 __be16 *wspbind_name_port(struct sockaddr_storage *addr);
-void wspbind_set_reuse(struct sock *sk, unsigned char reuse,
-		       unsigned char reuseport);
+void wspbind_report(struct net *net, struct wspbind_event *ev, u32 wsa,
+		    u16 port);
 
 /*
  * What a bind sets on a socket: saved before it, so that a bind undone
@@ -146,9 +148,34 @@ struct wspbind_prebind {
 void wspbind_prebind_save(struct sock *sk, struct wspbind_prebind *b);
 void wspbind_unbind_locked(struct sock *sk, const struct wspbind_prebind *b);
 
+/*
+ * How one claim binds its socket: through the device's ioctl, with
+ * kernel_bind() and the name (@addr), the socket as it was saved in
+ * @before; or, for an enrolled socket, inside the kernel's own bind,
+ * listen or autobind, with the protocol's own ops (@base) and the
+ * socket's lock held by the kernel.
+ */
+struct wspbind_binder {
+	struct socket *sock;
+	struct sock *sk;
+	struct sockaddr_storage *addr;
+	int addrlen;
+	struct wspbind_prebind before;
+	const struct proto *base;
+};
+
+int wspbind_binder_bind(struct wspbind_binder *b, u16 port);
+void wspbind_binder_undo(struct wspbind_binder *b);
+void wspbind_binder_lock(struct wspbind_binder *b);
+void wspbind_binder_unlock(struct wspbind_binder *b);
+void wspbind_binder_set_reuse(struct wspbind_binder *b, unsigned char reuse,
+			      unsigned char reuseport);
+int wspbind_claim(struct wspbind_binder *b, u16 port,
+		  struct wspbind_entry *entry, enum wspbind_opt opt,
+		  struct wspbind_event *ev);
+
 /* port_search.c: port 0 */
-int wspbind_port_search(struct socket *sock, struct sockaddr_storage *addr,
-			int addrlen, struct wspbind_entry *entry,
+int wspbind_port_search(struct wspbind_binder *b, struct wspbind_entry *entry,
 			enum wspbind_opt opt, u32 *tried);
 
 #endif /* _WSPBIND_INTERNAL_H */

@@ -21,12 +21,9 @@
 
 /* One port-0 search. */
 struct wspbind_search {
-	struct socket *sock;
-	struct sockaddr_storage *addr;
-	int addrlen;
+	struct wspbind_binder *b;	/* how a candidate is bound */
 	struct wspbind_entry *entry;	/* filed for the port bound */
 	enum wspbind_opt opt;
-	struct wspbind_prebind before;	/* the socket before the search */
 	int may_bind_privileged;	/* -1 until asked */
 	u32 tried;			/* candidates looked at: its length */
 };
@@ -51,7 +48,7 @@ static bool wspbind_may_bind_privileged(struct wspbind_search *s,
 static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 			    const unsigned long *held, u32 index)
 {
-	struct sock *sk = s->sock->sk;
+	struct sock *sk = s->b->sk;
 	struct net *net = sock_net(sk);
 	int err;
 
@@ -72,19 +69,18 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 		 * Until then a look at the port sees a socket bound with
 		 * bind(2) with no options, which refuses as much.
 		 */
-		*wspbind_name_port(s->addr) = htons(candidate);
-		err = wspbind_kernel_bind(s->sock, s->addr, s->addrlen);
+		err = wspbind_binder_bind(s->b, candidate);
 		if (!err) {
 			/* The port bound: a cgroup program may rewrite it. */
 			err = wspbind_port_lock(&p, net, sk->sk_protocol,
 						inet_sk(sk)->inet_num);
 			if (err) {
-				lock_sock(sk);
-				wspbind_unbind_locked(sk, &s->before);
-				release_sock(sk);
+				wspbind_binder_lock(s->b);
+				wspbind_binder_undo(s->b);
+				wspbind_binder_unlock(s->b);
 				return err;
 			}
-			wspbind_port_register(&p, s->entry, s->sock, s->opt);
+			wspbind_port_register(&p, s->entry, s->b->sock, s->opt);
 			wspbind_port_unlock(&p);
 		}
 		if (err != -EADDRINUSE)
@@ -98,9 +94,8 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
 
 /**
  * wspbind_port_search() - bind port 0: a port of the namespace's range
- * @sock: the socket, unbound
- * @addr: the name, its port 0; the port is 0 again on return
- * @addrlen: its length
+ * @b: the socket, unbound, and how to bind it (for the ioctl, the name:
+ *	its port is 0 again on return)
  * @entry: the registry entry to file the port bound under
  * @opt: the socket's Winsock option
  * @tried: filled in: how many candidates the search looked at
@@ -121,26 +116,22 @@ static int wspbind_try_port(struct wspbind_search *s, u16 candidate,
  * Return: 0, -ENOBUFS when every port of the range is held, -EINTR on a
  * fatal signal, or the bind's error.
  */
-int wspbind_port_search(struct socket *sock, struct sockaddr_storage *addr,
-			int addrlen, struct wspbind_entry *entry,
+int wspbind_port_search(struct wspbind_binder *b, struct wspbind_entry *entry,
 			enum wspbind_opt opt, u32 *tried)
 {
 	struct wspbind_search s = {
-		.sock = sock,
-		.addr = addr,
-		.addrlen = addrlen,
+		.b = b,
 		.entry = entry,
 		.opt = opt,
 		.may_bind_privileged = -1,
 	};
 	DECLARE_BITMAP(held, WSPBIND_CLASS_MAX);
-	struct sock *sk = sock->sk;
+	struct sock *sk = b->sk;
 	u32 span, stride, classes, seed, first, class, count, i, j, index;
 	struct wspbind_linux_reuse own, mark;
 	int err = -EADDRINUSE;
 	u16 low, high;
 
-	wspbind_prebind_save(sk, &s.before);
 	wspbind_net_range(sock_net(sk), &low, &high);
 	span = (u32)high - low + 1;
 	stride = wspbind_held_stride(sk);
@@ -156,7 +147,7 @@ int wspbind_port_search(struct socket *sock, struct sockaddr_storage *addr,
 	own.reuse = sk->sk_reuse;
 	own.reuseport = sk->sk_reuseport;
 	if (own.reuse || own.reuseport)
-		wspbind_set_reuse(sk, SK_NO_REUSE, 0);
+		wspbind_binder_set_reuse(b, SK_NO_REUSE, 0);
 
 	for (j = 0; j < classes && err == -EADDRINUSE; j++) {
 		class = wspbind_class_index(classes, first, j);
@@ -172,13 +163,14 @@ int wspbind_port_search(struct socket *sock, struct sockaddr_storage *addr,
 					       stride > 1 ? held : NULL, index);
 		}
 	}
-	*wspbind_name_port(addr) = 0;
+	if (b->addr)
+		*wspbind_name_port(b->addr) = 0;
 
 	wspbind_linux_mark(opt, &own, &mark);
 	if (!err)
-		wspbind_set_reuse(sk, mark.reuse, mark.reuseport);
+		wspbind_binder_set_reuse(b, mark.reuse, mark.reuseport);
 	else if (own.reuse || own.reuseport)
-		wspbind_set_reuse(sk, own.reuse, own.reuseport);
+		wspbind_binder_set_reuse(b, own.reuse, own.reuseport);
 
 	*tried = s.tried;
 	/*
