@@ -313,7 +313,11 @@ static int wspbind_first_listener_wins(struct sock *sk)
 	err = bpf_prog_create(&prog, &fprog);
 	if (err)
 		return err;
-	lock_sock(sk);
+	/*
+	 * Another socket's lock: an enrolled socket's claim holds its own
+	 * (enrol.c), so the twin's is taken one level down for lockdep.
+	 */
+	lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
 	/* A listener alone has the group its listen() made; make sure. */
 	if (!sk_unhashed(sk) && !rcu_access_pointer(sk->sk_reuseport_cb))
 		err = reuseport_alloc(sk, wspbind_sk_bound_any(sk));
@@ -650,9 +654,13 @@ u32 wspbind_do_bind(const struct wspbind_bind *req, u16 *port)
 	wspbind_audit_name(&addr, addrlen);
 	ev.req_port = ntohs(*wspbind_name_port(&addr));
 
-	/* WSAEINVAL: a local port already; both options. */
-	err = READ_ONCE(inet_sk(sk)->inet_num) ? -EINVAL :
-						  wspbind_flags_opt(req->flags, &opt);
+	/*
+	 * WSAEINVAL: a local port already; an enrolled socket, which binds
+	 * with bind(2) (enrol.c; the in-progress mark keeps an enrolment
+	 * from starting meanwhile); both options.
+	 */
+	err = READ_ONCE(inet_sk(sk)->inet_num) || wspbind_sk_enrolled(sk) ?
+		-EINVAL : wspbind_flags_opt(req->flags, &opt);
 	if (err)
 		goto out_end;
 

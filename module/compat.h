@@ -39,6 +39,16 @@ wspbind_register_net_sysctl(struct net *net, const char *path,
 #endif
 }
 
+/*
+ * 6.19 gave kernel_bind() a struct sockaddr_unsized, and the pre_connect
+ * and connect of a struct proto too.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define wspbind_proto_sockaddr sockaddr_unsized
+#else
+#define wspbind_proto_sockaddr sockaddr
+#endif
+
 /* 6.19 gave kernel_bind() a struct sockaddr_unsized. */
 static inline int wspbind_kernel_bind(struct socket *sock,
 				      struct sockaddr_storage *addr,

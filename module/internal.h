@@ -178,4 +178,11 @@ int wspbind_claim(struct wspbind_binder *b, u16 port,
 int wspbind_port_search(struct wspbind_binder *b, struct wspbind_entry *entry,
 			enum wspbind_opt opt, u32 *tried);
 
+/* enrol.c: a socket given the module's protocol ops, bound with bind(2) */
+struct wspbind_enrol;
+
+int wspbind_enrol_init(void);
+u32 wspbind_do_enrol(const struct wspbind_enrol *req);
+bool wspbind_sk_enrolled(const struct sock *sk);
+
 #endif /* _WSPBIND_INTERNAL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The misc device /dev/wspbind and its one ioctl, WSPBIND_IOC_BIND: the
- * kernel glue around bind.c.
+ * The misc device /dev/wspbind and its two ioctls, WSPBIND_IOC_BIND and
+ * WSPBIND_IOC_ENROL: the kernel glue around bind.c and enrol.c.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -73,12 +73,45 @@ static long wspbind_ioctl_bind(struct wspbind_bind __user *ureq)
 	return 0;
 }
 
+#define WSPBIND_ENROL_SIZE_VER0	16
+#define WSPBIND_ENROL_FLAGS	(WSPBIND_BIND_REUSEADDR | \
+				 WSPBIND_BIND_EXCLUSIVEADDRUSE)
+
+static long wspbind_ioctl_enrol(struct wspbind_enrol __user *ureq)
+{
+	struct wspbind_enrol req;
+	u32 usize;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(req) != WSPBIND_ENROL_SIZE_VER0);
+
+	if (get_user(usize, &ureq->size))
+		return -EFAULT;
+	if (usize < WSPBIND_ENROL_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), ureq, usize);
+	if (ret)
+		return ret;
+	if (req.flags & ~WSPBIND_ENROL_FLAGS)
+		return -EINVAL;
+	/* One that could not be written back must not enrol anything. */
+	req.out_wsa_error = 0;
+	if (put_user(req.out_wsa_error, &ureq->out_wsa_error))
+		return -EFAULT;
+	req.out_wsa_error = wspbind_do_enrol(&req);
+	if (put_user(req.out_wsa_error, &ureq->out_wsa_error))
+		return -EFAULT;
+	return 0;
+}
+
 static long wspbind_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	switch (cmd) {
 	case WSPBIND_IOC_BIND:
 		return wspbind_ioctl_bind((struct wspbind_bind __user *)arg);
+	case WSPBIND_IOC_ENROL:
+		return wspbind_ioctl_enrol((struct wspbind_enrol __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -125,6 +158,9 @@ static int __init wspbind_init(void)
 	ret = wspbind_registry_init();
 	if (ret)
 		goto out_counters_exit;
+	ret = wspbind_enrol_init();
+	if (ret)
+		goto out_registry_exit;
 
 	if (wspbind_group)
 		wspbind_misc.mode = 0666;

@@ -140,8 +140,9 @@ static int seccomp_refuse_bind(void)
 
 /*
  * A child that enters a sandbox (@enter: 0, or the errno of the step that
- * failed), then binds one socket with bind(2) and another, to the same
- * name, through the device; each closed again before the next.
+ * failed), then binds one socket with bind(2), another, to the same name,
+ * through the device, and a third enrolled and then with bind(2); each
+ * closed again before the next.
  */
 struct sandbox_job {
 	int dev;
@@ -155,6 +156,9 @@ struct sandbox_job {
 	int syscall_bound;	/* bind(2)'s socket's port afterwards */
 	int wsa;		/* the device's answer */
 	int bound;		/* the device's socket's port afterwards */
+	int enrol_wsa;		/* the enrolment's answer */
+	int enrolled_ret;	/* the enrolled socket's bind(2): 0 or -errno */
+	int enrolled_bound;	/* its port afterwards */
 };
 
 static void sandbox_job_run(void *arg)
@@ -182,6 +186,15 @@ static void sandbox_job_run(void *arg)
 	len = name_init(&n, job->family, ADDR_LOOPBACK, job->port);
 	job->wsa = wsp_bind(job->dev, fd, 0, &n, len, NULL);
 	job->bound = util_sock_port(fd);
+	close(fd);
+	fd = new_socket(job->family, job->type, 0);
+	if (fd < 0) {
+		job->err = errno;
+		return;
+	}
+	job->enrol_wsa = wsp_enrol(job->dev, fd, 0);
+	job->enrolled_ret = sys_bind(fd, job->family, ADDR_LOOPBACK, job->port);
+	job->enrolled_bound = util_sock_port(fd);
 	close(fd);
 }
 
@@ -239,6 +252,37 @@ TEST_F(nnp, seccomp_filter_refused_udp)
 TEST_F(nnp, seccomp_filter_bypassed_with_allow_no_new_privs)
 {
 	seccomp_expect(_metadata, self->dev, SOCK_DGRAM, "1", 0, TEST_PORT);
+}
+
+/*
+ * An enrolled socket binds with bind(2), which the filter sees: the
+ * device enrols the sandboxed caller's socket, and the filter refuses its
+ * bind as it refuses any other.
+ */
+static void seccomp_expect_enrolled(struct __test_metadata *_metadata,
+				    int dev, int type)
+{
+	struct sandbox_job *job;
+
+	ASSERT_EQ(0, util_write_file(NNP_PARAM, "0"));
+	job = sandbox_run(_metadata, dev, AF_INET, type, TEST_PORT,
+			  seccomp_refuse_bind);
+	if (job->err == EINVAL)
+		SKIP(return, "no seccomp filters in this kernel (CONFIG_SECCOMP_FILTER)");
+	ASSERT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
+	EXPECT_EQ(0, job->enrol_wsa);
+	EXPECT_EQ(-EPERM, job->enrolled_ret);
+	EXPECT_EQ(0, job->enrolled_bound);
+}
+
+TEST_F(nnp, seccomp_filter_meets_enrolled_bind_tcp)
+{
+	seccomp_expect_enrolled(_metadata, self->dev, SOCK_STREAM);
+}
+
+TEST_F(nnp, seccomp_filter_meets_enrolled_bind_udp)
+{
+	seccomp_expect_enrolled(_metadata, self->dev, SOCK_DGRAM);
 }
 
 /*
@@ -354,26 +398,36 @@ FIXTURE_TEARDOWN(landlock)
 		close(self->dev);
 }
 
+/* Which of sandbox_job_run()'s binds a landlock test looks at. */
+#define LL_SYSCALL	NULL		/* bind(2) */
+#define LL_ENROLLED	"enrolled"	/* an enrolled socket's bind(2) */
+
 /*
- * The binds of @port under the ruleset: bind(2)'s if @nnp is NULL, else the
- * device's with allow_no_new_privs set to @nnp, must answer @want and
- * leave the socket holding the port @bound.
+ * The binds of @port under the ruleset: bind(2)'s if @nnp is LL_SYSCALL,
+ * the enrolled socket's if LL_ENROLLED, else the device's with
+ * allow_no_new_privs set to @nnp, must answer @want (-errno, or the
+ * device's Winsock answer) and leave the socket holding the port @bound.
  */
 static void landlock_expect(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(landlock) *self,
 			    const FIXTURE_VARIANT(landlock) *variant,
 			    const char *nnp, int port, int want, int bound)
 {
+	bool enrolled = nnp && !strcmp(nnp, LL_ENROLLED);
+
 	struct sandbox_job *job;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	if (nnp)
-		ASSERT_EQ(0, util_write_file(NNP_PARAM, nnp));
+	ASSERT_EQ(0, util_write_file(NNP_PARAM, nnp && !enrolled ? nnp : "0"));
 	job = sandbox_run(_metadata, self->dev, variant->family,
 			  variant->type, port, landlock_enter);
 	ASSERT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
-	if (nnp) {
+	if (enrolled) {
+		EXPECT_EQ(0, job->enrol_wsa);
+		EXPECT_EQ(want, job->enrolled_ret);
+		EXPECT_EQ(bound, job->enrolled_bound);
+	} else if (nnp) {
 		EXPECT_EQ(want, job->wsa);
 		EXPECT_EQ(bound, job->bound);
 	} else {
@@ -384,15 +438,28 @@ static void landlock_expect(struct __test_metadata *_metadata,
 
 TEST_F(landlock, bind_syscall_denied)
 {
-	landlock_expect(_metadata, self, variant, NULL, LL_DENIED_PORT,
+	landlock_expect(_metadata, self, variant, LL_SYSCALL, LL_DENIED_PORT,
 			-EACCES, 0);
 }
 
 /* The ruleset refuses only what it should. */
 TEST_F(landlock, bind_syscall_allowed)
 {
-	landlock_expect(_metadata, self, variant, NULL, LL_ALLOWED_PORT, 0,
-			LL_ALLOWED_PORT);
+	landlock_expect(_metadata, self, variant, LL_SYSCALL, LL_ALLOWED_PORT,
+			0, LL_ALLOWED_PORT);
+}
+
+/* An enrolled socket's bind is bind(2): the ruleset holds for it. */
+TEST_F(landlock, enrolled_bind_denied)
+{
+	landlock_expect(_metadata, self, variant, LL_ENROLLED, LL_DENIED_PORT,
+			-EACCES, 0);
+}
+
+TEST_F(landlock, enrolled_bind_allowed)
+{
+	landlock_expect(_metadata, self, variant, LL_ENROLLED,
+			LL_ALLOWED_PORT, 0, LL_ALLOWED_PORT);
 }
 
 TEST_F(landlock, device_denied)
@@ -653,6 +720,25 @@ TEST_F(lsm, bind_syscall_denied)
 		SKIP(return, "%s", self->skip);
 	fd = new_socket(variant->family, variant->type, 0);
 	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, sys_bind(fd, variant->family, ADDR_LOOPBACK,
+				   TEST_PORT));
+	EXPECT_EQ(0, util_sock_port(fd));
+	close(fd);
+}
+
+/*
+ * An enrolled socket binds with bind(2), which runs the hook: the device
+ * enrols it, and the LSM refuses its bind.
+ */
+TEST_F(lsm, enrolled_bind_meets_the_hook)
+{
+	int fd;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	fd = new_socket(variant->family, variant->type, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, wsp_enrol(self->dev, fd, 0));
 	EXPECT_EQ(-EPERM, sys_bind(fd, variant->family, ADDR_LOOPBACK,
 				   TEST_PORT));
 	EXPECT_EQ(0, util_sock_port(fd));

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -364,6 +365,87 @@ static inline int wsp_request(int dev, void *req)
 }
 
 /*
+ * A Linux error of bind(2) as Winsock reads it: the uAPI header's table
+ * ("Winsock error codes"), for the errors an enrolled bind can give.
+ */
+static inline int wsa_of_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case EACCES:
+	case EPERM:
+		return WSPBIND_WSAEACCES;
+	case EADDRINUSE:
+		return WSPBIND_WSAEADDRINUSE;
+	case EADDRNOTAVAIL:
+	case ENODEV:
+		return WSPBIND_WSAEADDRNOTAVAIL;
+	case ENOBUFS:
+	case ENOMEM:
+		return WSPBIND_WSAENOBUFS;
+	case EINTR:
+		return WSPBIND_WSAEINTR;
+	default:
+		return WSPBIND_WSAEINVAL;
+	}
+}
+
+/* One ioctl(WSPBIND_IOC_ENROL): the Winsock answer, or -errno. */
+static inline int wsp_enrol(int dev, int fd, __u32 flags)
+{
+	struct wspbind_enrol req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.sockfd = fd,
+		.out_wsa_error = POISON_WSA,
+	};
+
+	if (ioctl(dev, WSPBIND_IOC_ENROL, &req))
+		return -errno;
+	return req.out_wsa_error;
+}
+
+/*
+ * The programs that bind through wsp_bind() run a second time with
+ * WSPBIND_SELFTEST_ENROL=1 in their environment: each WSPBind is then an
+ * enrolment and the program's own bind(2).
+ */
+static inline bool wsp_enrol_mode(void)
+{
+	const char *v = getenv("WSPBIND_SELFTEST_ENROL");
+
+	return v && !strcmp(v, "1");
+}
+
+/* wsp_bind() the enrolled way: WSPBIND_IOC_ENROL, then bind(2). */
+static inline int wsp_enrol_bind(int dev, int fd, __u32 flags,
+				 const void *name, int namelen, __u16 *port)
+{
+	struct sockaddr_storage ss;
+	int ret;
+
+	if (port)
+		*port = 0;
+	ret = wsp_enrol(dev, fd, flags & ~WSPBIND_BIND_WINSOCK_AF);
+	if (ret)
+		return ret;
+	if (namelen < 0 || namelen > (int)sizeof(ss))
+		return WSPBIND_WSAEFAULT;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, name, namelen);
+	if (flags & WSPBIND_BIND_WINSOCK_AF &&
+	    ss.ss_family == WSPBIND_WS_AF_INET6)
+		ss.ss_family = AF_INET6;
+	if (bind(fd, (struct sockaddr *)&ss, namelen))
+		return wsa_of_errno(errno);
+	ret = util_sock_port(fd);
+	if (port && ret > 0)
+		*port = ret;
+	return 0;
+}
+
+/*
  * One WSPBind of @fd to @name (Linux family numbers unless @flags say
  * WSPBIND_BIND_WINSOCK_AF): the Winsock answer, or -errno when the ioctl
  * itself failed; the port goes to @port. Safe in threads and forked
@@ -375,6 +457,8 @@ static inline int wsp_bind(int dev, int fd, __u32 flags, const void *name,
 	struct wspbind_bind req;
 	int ret;
 
+	if (wsp_enrol_mode())
+		return wsp_enrol_bind(dev, fd, flags, name, namelen, port);
 	req_init(&req, fd, flags, name, namelen);
 	ret = wsp_request(dev, &req);
 	if (port)

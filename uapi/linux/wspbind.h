@@ -11,17 +11,18 @@
 /**
  * DOC: General ioctl format
  *
- * The device /dev/wspbind (%WSPBIND_DEVICE_PATH) has one command,
- * %WSPBIND_IOC_BIND. As in iommufd, the command number carries no size: the
- * argument struct starts with a __u32 @size that user space sets to sizeof()
- * the struct it was built with. The kernel accepts any @size at least as
- * large as the first version of the struct; bytes it does not know must be
- * zero (otherwise -E2BIG), and bytes user space did not pass read as zero.
+ * The device /dev/wspbind (%WSPBIND_DEVICE_PATH) has two commands,
+ * %WSPBIND_IOC_BIND and %WSPBIND_IOC_ENROL. As in iommufd, the command
+ * number carries no size: each argument struct starts with a __u32 @size
+ * that user space sets to sizeof() the struct it was built with. The
+ * kernel accepts any @size at least as large as the first version of the
+ * struct; bytes it does not know must be zero (otherwise -E2BIG), and
+ * bytes user space did not pass read as zero.
  *
  * The ioctl itself fails (returns -1 and sets errno) only when the request
  * is malformed:
  *
- * - %ENOTTY: the command is not %WSPBIND_IOC_BIND.
+ * - %ENOTTY: the command is neither of the two.
  * - %EFAULT: the request struct cannot be read, or cannot be written back;
  *   the kernel writes the answer fields once before it binds, so then
  *   nothing is bound. Only if another thread takes the struct's memory
@@ -216,9 +217,49 @@ struct wspbind_bind {
 	__u16 __reserved;
 };
 
+/**
+ * struct wspbind_enrol - ioctl(WSPBIND_IOC_ENROL)
+ * @size: sizeof(struct wspbind_enrol)
+ * @flags: the socket's Winsock option: %WSPBIND_BIND_REUSEADDR,
+ *	%WSPBIND_BIND_EXCLUSIVEADDRUSE or neither (%WSPBIND_BIND_WINSOCK_AF
+ *	is refused: there is no name)
+ * @sockfd: the socket, a TCP or UDP socket of the calling process that has
+ *	no local port
+ * @out_wsa_error: 0 on success, otherwise a WSPBIND_WSAE* code
+ *
+ * Enrols @sockfd: its next bind(2), the bind listen(2) makes of an unbound
+ * TCP socket and the bind sendto() makes of an unbound UDP socket claim
+ * the port by the rules of "Address sharing", with the Winsock option
+ * @flags give, and port 0 draws from the namespace's range as a WSPBind
+ * does. The bind is the caller's own syscall, so the LSM socket_bind hook,
+ * seccomp, audit and cgroup programs see it; it answers in errno, which
+ * the "Winsock error codes" table translates (EACCES where the sharing
+ * rules deny the socket, ENOBUFS where the range is full; a UDP socket's
+ * sendto() says EAGAIN for both). Once bound, or once connect() is called,
+ * the socket is the protocol's own again, with the options of a socket
+ * WSPBind bound. An enrolled socket that is not yet bound may be enrolled
+ * again, to change its option. While an enrolled socket, or a TIME_WAIT
+ * connection of one, exists the module cannot be unloaded.
+ *
+ * @out_wsa_error is WSPBIND_WSAENOTSOCK, WSAEAFNOSUPPORT or WSAEOPNOTSUPP
+ * as for a WSPBind; WSPBIND_WSAEINPROGRESS while a WSPBind is in progress
+ * on the socket; WSPBIND_WSAEINVAL for both options, or a socket that has a
+ * local port; WSPBIND_WSAEOPNOTSUPP also for a socket whose protocol
+ * operations another layer has replaced (kTLS, a sockmap, IPV6_ADDRFORM).
+ * %WSPBIND_IOC_BIND on an enrolled socket answers WSPBIND_WSAEINVAL.
+ */
+struct wspbind_enrol {
+	__u32 size;
+	__u32 flags;
+	__s32 sockfd;
+	__u32 out_wsa_error;
+};
+
 #define WSPBIND_TYPE		0xDC
 #define WSPBIND_CMD_BIND	0x80
+#define WSPBIND_CMD_ENROL	0x81
 
 #define WSPBIND_IOC_BIND	_IO(WSPBIND_TYPE, WSPBIND_CMD_BIND)
+#define WSPBIND_IOC_ENROL	_IO(WSPBIND_TYPE, WSPBIND_CMD_ENROL)
 
 #endif /* _UAPI_LINUX_WSPBIND_H */
