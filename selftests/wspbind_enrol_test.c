@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "kselftest_harness.h"
 #include "wspbind_util.h"
@@ -386,22 +385,13 @@ FIXTURE_VARIANT_ADD(hook, udp4) { .type = SOCK_DGRAM };
 FIXTURE_SETUP(hook)
 {
 	const char *skip = env_init(_metadata, &self->dev);
-	int ret;
 
 	self->cgroup = self->prog = -1;
 	if (skip)
 		SKIP(return, "%s", skip);
-	ret = util_cgroup2_mount();
-	ASSERT_EQ(0, ret) TH_LOG("mount cgroup2: %s", strerror(-ret));
-	ASSERT_TRUE(!mkdir(CGROUP_ENROL, 0755) || errno == EEXIST);
-	ASSERT_EQ(0, util_write_pid(CGROUP_ENROL "/cgroup.procs"));
-	self->cgroup = open(CGROUP_ENROL, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->cgroup);
 	self->prog = connect_bind_prog();
-	ASSERT_LE(0, self->prog) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
-	ret = util_bpf_cgroup(BPF_PROG_ATTACH, self->prog, self->cgroup,
-			      BPF_CGROUP_INET4_CONNECT);
-	ASSERT_EQ(0, ret) TH_LOG("BPF_PROG_ATTACH: %s", strerror(-ret));
+	self->cgroup = cgroup_with_prog(_metadata, CGROUP_ENROL, self->prog,
+					BPF_CGROUP_INET4_CONNECT);
 }
 
 FIXTURE_TEARDOWN(hook)

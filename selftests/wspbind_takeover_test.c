@@ -696,21 +696,11 @@ FIXTURE_VARIANT_ADD(rewrite, udp6) {
 
 FIXTURE_SETUP(rewrite)
 {
-	int ret;
-
 	self->cgroup = self->prog = -1;
 	sides_setup(_metadata, &self->dev, &self->winsock, &self->native);
-	ret = util_cgroup2_mount();
-	ASSERT_EQ(0, ret) TH_LOG("mount cgroup2: %s", strerror(-ret));
-	ASSERT_TRUE(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
-	ASSERT_EQ(0, util_write_pid(CGROUP_TEST "/cgroup.procs"));
-	self->cgroup = open(CGROUP_TEST, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->cgroup);
 	self->prog = rewrite_port_prog(variant->attach_type);
-	ASSERT_LE(0, self->prog) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
-	ret = util_bpf_cgroup(BPF_PROG_ATTACH, self->prog, self->cgroup,
-			      variant->attach_type);
-	ASSERT_EQ(0, ret) TH_LOG("BPF_PROG_ATTACH: %s", strerror(-ret));
+	self->cgroup = cgroup_with_prog(_metadata, CGROUP_TEST, self->prog,
+					variant->attach_type);
 }
 
 FIXTURE_TEARDOWN(rewrite)

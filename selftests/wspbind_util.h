@@ -31,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -901,6 +902,32 @@ member_run(struct __test_metadata *_metadata, gid_t gid, int family, int type,
 	run_child(_metadata, member_job_run, job);
 	EXPECT_EQ(0, job->err) TH_LOG("child setup: %s", strerror(job->err));
 	return job;
+}
+
+/*
+ * Enter the cgroup @path (made if need be, in a cgroup2 mount of this
+ * test's own mount namespace) and attach @prog to it as @type: the
+ * cgroup's fd. The teardown moves back to the root, closes the fd and
+ * removes @path.
+ */
+static inline int cgroup_with_prog(struct __test_metadata *_metadata,
+				   const char *path, int prog,
+				   enum bpf_attach_type type)
+{
+	char procs[128];
+	int ret, cgroup;
+
+	ret = util_cgroup2_mount();
+	ASSERT_EQ(0, ret) TH_LOG("mount cgroup2: %s", strerror(-ret));
+	ASSERT_TRUE(!mkdir(path, 0755) || errno == EEXIST);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	ASSERT_EQ(0, util_write_pid(procs));
+	cgroup = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, cgroup);
+	ASSERT_LE(0, prog) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
+	ret = util_bpf_cgroup(BPF_PROG_ATTACH, prog, cgroup, type);
+	ASSERT_EQ(0, ret) TH_LOG("BPF_PROG_ATTACH: %s", strerror(-ret));
+	return cgroup;
 }
 
 #endif /* __KSELFTEST_HARNESS_H */
