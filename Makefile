@@ -33,8 +33,11 @@ LIB_SONAME	:= libwspbind.so.0
 VERSION		:= $(shell awk 'NR == 1 { gsub(/[()]/, "", $$2); print $$2; exit }' \
 			debian/changelog)
 
-LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c
-LIB_OBJS	:= $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
+# The library takes the module's error table and name rules, dual-licensed
+# for it (debian/copyright).
+LIB_SRCS	:= lib/wspbind.c lib/sockopt.c lib/sockname.c lib/memory.c \
+		   module/errors.c module/rules.c
+LIB_OBJS	:= $(addprefix $(BUILD)/lib/,$(notdir $(LIB_SRCS:.c=.o)))
 SELFTEST_SRCS	:= $(wildcard selftests/*.c)
 KSFT_INC	= $(dir $(firstword $(shell scripts/ksrc-file \
 			tools/testing/selftests/kselftest_harness.h \
@@ -71,6 +74,10 @@ version:
 lib: $(BUILD)/lib/libwspbind.a $(BUILD)/lib/$(LIB_SONAME)
 
 $(BUILD)/lib/%.o: lib/%.c lib/wspbind.h lib/internal.h uapi/linux/wspbind.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/lib/%.o: module/%.c module/%.h uapi/linux/wspbind.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 

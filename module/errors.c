@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The error table: which Winsock code each Linux error becomes. The
  * module's bind answers in negative errno at every step, its own checks

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The error table: inside the module every step of a bind answers in
  * negative errno, and wspbind_wsa_from_errno() alone turns that into the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The Winsock bind rules as pure functions: the socket kinds served, the
  * family and length checks on the name, and the port range's validation

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Pure rules of a Winsock bind: no locks, no allocation, no side effects.
  * Built into the module and into user-space unit tests alike.

@@ -687,6 +687,64 @@ TEST_F(lib, getsockname_inet6)
 	close(s);
 }
 
+/*
+ * WSPBind() enrols the socket and binds it with bind(2), so a sandboxed
+ * caller is served, its sandbox holding for the bind; the device's own
+ * bind (WSPBIND_IOC_BIND) refuses it unless allow_no_new_privs is set.
+ */
+TEST_F(lib, served_under_no_new_privs)
+{
+	int status;
+	pid_t pid;
+
+	NEED_DEVICE();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sockaddr_in sin = loopback4(0);
+		int err = 0;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			_exit(9);
+		if (WSPBind(self->sock, (struct sockaddr *)&sin, sizeof(sin),
+			    &err))
+			_exit(err == WSAEACCES ? 2 : 3);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* A WSPBind of an IPv6 UDP socket to @addr%@scope_id: 0 or the error. */
+static int bind_scoped(const char *addr, uint32_t scope_id)
+{
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = 23,
+		.sin6_scope_id = scope_id,
+	};
+	int s = socket(AF_INET6, SOCK_DGRAM, 0), err = 0;
+
+	inet_pton(AF_INET6, addr, &sin6.sin6_addr);
+	if (WSPBind(s, (struct sockaddr *)&sin6, sizeof(sin6), &err))
+		err = err ? err : -1;
+	close(s);
+	return err;
+}
+
+/*
+ * Windows's scope ids, which the library applies before bind(2): Linux
+ * ignores a scope id on ::1 and binds, and refuses a link-local address
+ * with scope id 0 with EINVAL.
+ */
+TEST_F(lib, scope_id_rules)
+{
+	NEED_DEVICE();
+	EXPECT_EQ(WSAEADDRNOTAVAIL, bind_scoped("::1", 1));
+	EXPECT_EQ(0, bind_scoped("::1", 0));
+	EXPECT_EQ(WSAEADDRNOTAVAIL, bind_scoped("fe80::4242", 0));
+}
+
 TEST(getsockname_not_a_socket)
 {
 	struct sockaddr_in sin;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * What module/rules.c and module/sharing.c take from the kernel, from libc instead, so the
  * rules build unchanged in user space.
