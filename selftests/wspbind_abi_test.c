@@ -68,7 +68,7 @@ TEST_F(abi, unknown_command)
 		const char *what;
 		unsigned long cmd;
 	} cmds[] = {
-		{ "nr + 1", _IO(WSPBIND_TYPE, WSPBIND_CMD_BIND + 1) },
+		{ "past the last", _IO(WSPBIND_TYPE, WSPBIND_CMD_ENROL + 1) },
 		{ "nr - 1", _IO(WSPBIND_TYPE, WSPBIND_CMD_BIND - 1) },
 		{ "nr 0", _IO(WSPBIND_TYPE, 0) },
 		{ "type + 1", _IO(WSPBIND_TYPE + 1, WSPBIND_CMD_BIND) },
@@ -288,6 +288,33 @@ TEST_F(abi, reserved_nonzero)
 			TH_LOG("__reserved %#x", values[i]);
 	}
 	expect_usable(_metadata, self->dev, self->fd, AF_INET);
+}
+
+/*
+ * WSPBIND_IOC_ENROL follows the same size rules: at least its first
+ * version's 16 bytes; a larger struct's tail must be zero (E2BIG
+ * otherwise) and is then accepted; NULL fails the ioctl with EFAULT.
+ */
+TEST_F(abi, enrol_size_rules)
+{
+	struct {
+		struct wspbind_enrol req;
+		__u64 tail;
+	} big = {
+		.req = { .size = sizeof(big), .sockfd = -1 },
+	};
+	struct wspbind_enrol req = { .size = 15, .sockfd = self->fd };
+
+	EXPECT_EQ(-1, ioctl(self->dev, WSPBIND_IOC_ENROL, &req));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->dev, WSPBIND_IOC_ENROL, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	big.req.out_wsa_error = POISON_WSA;
+	EXPECT_EQ(0, ioctl(self->dev, WSPBIND_IOC_ENROL, &big));
+	EXPECT_EQ((__u32)WSPBIND_WSAENOTSOCK, big.req.out_wsa_error);
+	big.tail = 1;
+	EXPECT_EQ(-1, ioctl(self->dev, WSPBIND_IOC_ENROL, &big));
+	EXPECT_EQ(E2BIG, errno);
 }
 
 TEST_F(abi, out_fields_ignored_on_input)

@@ -411,7 +411,7 @@ static const uint32_t sizes[] = {
 
 static const unsigned long near_cmds[] = {
 	_IO(WSPBIND_TYPE, WSPBIND_CMD_BIND - 1),
-	_IO(WSPBIND_TYPE, WSPBIND_CMD_BIND + 1),
+	_IO(WSPBIND_TYPE, WSPBIND_CMD_ENROL + 1),
 	_IO(WSPBIND_TYPE, 0),
 	_IO(WSPBIND_TYPE + 1, WSPBIND_CMD_BIND),
 	_IO(WSPBIND_TYPE - 1, WSPBIND_CMD_BIND),
@@ -424,9 +424,12 @@ static const unsigned long near_cmds[] = {
 };
 
 /*
- * A command other than WSPBIND_IOC_BIND, avoiding the numbers the VFS
- * answers itself before the driver sees them (FIOCLEX and friends: type
- * 'T'; FIFREEZE: 'X'; FS_IOC_*: 'f'; FICLONE: 0x94; FIBMAP: 0).
+ * A command the device does not have (neither WSPBIND_IOC_BIND nor
+ * WSPBIND_IOC_ENROL, whose enrolments would change what a later bind of
+ * the socket answers, which this model does not follow), avoiding the
+ * numbers the VFS answers itself before the driver sees them (FIOCLEX
+ * and friends: type 'T'; FIFREEZE: 'X'; FS_IOC_*: 'f'; FICLONE: 0x94;
+ * FIBMAP: 0).
  */
 static unsigned long random_cmd(struct worker *w)
 {
@@ -438,8 +441,9 @@ static unsigned long random_cmd(struct worker *w)
 	do {
 		cmd = (unsigned int)util_rand(&w->rnd);
 		type = _IOC_TYPE(cmd);
-	} while (cmd == WSPBIND_IOC_BIND || type == 'T' || type == 'X' ||
-		 type == 'f' || type == 0x94 || type == 0);
+	} while (cmd == WSPBIND_IOC_BIND || cmd == WSPBIND_IOC_ENROL ||
+		 type == 'T' || type == 'X' || type == 'f' || type == 0x94 ||
+		 type == 0);
 	return cmd;
 }
 
