@@ -6,10 +6,10 @@
  * 0.0.0.0:PORT with SO_EXCLUSIVEADDRUSE inside one prefix, and then runs
  * this program, which is no Windows program and knows no wineserver:
  *
- *   - WSPBind() of 127.0.0.1:PORT, no option (libwspbind, the ioctl): on
- *     Windows any other process's bind there is refused with WSAEACCES
- *     (Microsoft's table: a specific address beside an exclusive wildcard
- *     one);
+ *   - WSPBind() of 127.0.0.1:PORT, no option (libwspbind: an enrolment
+ *     and bind(2)): on Windows any other process's bind there is refused
+ *     with WSAEACCES (Microsoft's table: a specific address beside an
+ *     exclusive wildcard one);
  *   - bind(2) of 127.0.0.1:PORT, no option: Linux's own answer, which must
  *     be EADDRINUSE, or the exclusive socket would not hold its port
  *     against native programs either.
