@@ -17,11 +17,13 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wspbind.h"
@@ -31,6 +33,60 @@
 
 /* wspbind_call()'s answer when the module has no WSPBIND_IOC_ENROL. */
 #define WSPBIND_NO_ENROL	(-1)
+
+/*
+ * WSAEINPROGRESS: another WSPBind() of this process is under way on the
+ * socket. The device's mark (module/inflight.c) lasts for its ioctl
+ * alone, and an enrolled socket's bind is made here, so the library keeps
+ * a mark of its own, by socket (a dup() is the same socket); a process
+ * with more binds under way at once than it has slots goes unmarked.
+ */
+#define WSPBIND_INFLIGHT_MAX	64
+
+static struct {
+	dev_t dev;
+	ino_t ino;
+} wspbind_inflight[WSPBIND_INFLIGHT_MAX];
+static pthread_mutex_t wspbind_inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 0 and the slot taken (-1: none), or WSAEINPROGRESS. */
+static int wspbind_inflight_begin(int fd, int *slot)
+{
+	struct stat st;
+	int i, unused = -1;
+
+	*slot = -1;
+	/* Not a socket: enrolment answers. */
+	if (wspbind_sock_id(fd, &st))
+		return 0;
+	pthread_mutex_lock(&wspbind_inflight_lock);
+	for (i = 0; i < WSPBIND_INFLIGHT_MAX; i++) {
+		if (!wspbind_inflight[i].ino) {
+			if (unused < 0)
+				unused = i;
+		} else if (wspbind_inflight[i].dev == st.st_dev &&
+			   wspbind_inflight[i].ino == st.st_ino) {
+			pthread_mutex_unlock(&wspbind_inflight_lock);
+			return WSAEINPROGRESS;
+		}
+	}
+	if (unused >= 0) {
+		wspbind_inflight[unused].dev = st.st_dev;
+		wspbind_inflight[unused].ino = st.st_ino;
+		*slot = unused;
+	}
+	pthread_mutex_unlock(&wspbind_inflight_lock);
+	return 0;
+}
+
+static void wspbind_inflight_end(int slot)
+{
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&wspbind_inflight_lock);
+	wspbind_inflight[slot].ino = 0;
+	pthread_mutex_unlock(&wspbind_inflight_lock);
+}
 
 /* The device, opened on first use and kept; -1 until then. */
 static int wspbind_fd = -1;
@@ -204,14 +260,17 @@ int WSPBIND_API WSPBind(uintptr_t s, const struct sockaddr *name,
 	int fd = wspbind_socket_fd(s);
 	uint32_t flags = wspbind_sock_flags(fd);
 	int saved_errno = errno;
-	int wsa;
+	int wsa, slot;
 
-	wsa = wspbind_enrol(fd, flags);
+	wsa = wspbind_inflight_begin(fd, &slot);
+	if (!wsa)
+		wsa = wspbind_enrol(fd, flags);
 	if (wsa == WSPBIND_NO_ENROL)
 		wsa = wspbind_bind_ioctl(fd, flags, name, namelen);
 	else if (!wsa)
 		wsa = wspbind_wsa_from_errno(wspbind_bind_enrolled(fd, name,
 								   namelen));
+	wspbind_inflight_end(slot);
 	errno = saved_errno;
 	if (!wsa)
 		return 0;

@@ -17,10 +17,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/userfaultfd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -714,6 +717,80 @@ TEST_F(lib, served_under_no_new_privs)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* A WSPBind() held up by a name on a page userfaultfd has not filled. */
+struct held {
+	int sock;
+	void *name;
+	int ret;
+	int err;
+};
+
+static void *held_bind(void *arg)
+{
+	struct held *h = arg;
+
+	h->ret = WSPBind(h->sock, h->name, sizeof(struct sockaddr_in),
+			 &h->err);
+	return NULL;
+}
+
+/*
+ * A second WSPBind() of a socket whose first is under way answers
+ * WSAEINPROGRESS and leaves it alone; the first then binds. The enrolled
+ * bind reads the name in the library, so the library keeps the mark.
+ */
+TEST_F(lib, in_progress)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct sockaddr_in lo = loopback4(0);
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_register reg = {
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct uffdio_copy copy = {};
+	struct held h = { .ret = 42 };
+	struct pollfd pfd = { .events = POLLIN };
+	struct uffd_msg msg;
+	pthread_t thread;
+	char *area, *src;
+	int err = 0;
+
+	NEED_DEVICE();
+	pfd.fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (pfd.fd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(pfd.fd, UFFDIO_API, &api));
+	area = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(area != MAP_FAILED);
+	src = calloc(1, page);
+	ASSERT_TRUE(src != NULL);
+	reg.range.start = (unsigned long)area;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(pfd.fd, UFFDIO_REGISTER, &reg));
+
+	h.sock = self->sock;
+	h.name = area;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, held_bind, &h));
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	ASSERT_LT(0, read(pfd.fd, &msg, sizeof(msg)));
+
+	EXPECT_EQ(SOCKET_ERROR, WSPBind(self->sock, (struct sockaddr *)&lo,
+					sizeof(lo), &err));
+	EXPECT_EQ(WSAEINPROGRESS, err);
+
+	memcpy(src, &lo, sizeof(lo));
+	copy.dst = (unsigned long)area;
+	copy.src = (unsigned long)src;
+	copy.len = page;
+	ASSERT_EQ(0, ioctl(pfd.fd, UFFDIO_COPY, &copy));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, h.ret) TH_LOG("error %d", h.err);
+	close(pfd.fd);
+	munmap(area, page);
+	free(src);
 }
 
 /* A WSPBind of an IPv6 UDP socket to @addr%@scope_id: 0 or the error. */
