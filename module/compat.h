@@ -40,25 +40,20 @@ wspbind_register_net_sysctl(struct net *net, const char *path,
 }
 
 /*
- * 6.19 gave kernel_bind() a struct sockaddr_unsized, and the pre_connect
- * and connect of a struct proto too.
+ * 6.19 gave kernel_bind(), and the pre_connect and connect of a struct
+ * proto, a struct sockaddr_unsized.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-#define wspbind_proto_sockaddr sockaddr_unsized
+#define wspbind_sockaddr sockaddr_unsized
 #else
-#define wspbind_proto_sockaddr sockaddr
+#define wspbind_sockaddr sockaddr
 #endif
 
-/* 6.19 gave kernel_bind() a struct sockaddr_unsized. */
 static inline int wspbind_kernel_bind(struct socket *sock,
 				      struct sockaddr_storage *addr,
 				      int addrlen)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-	return kernel_bind(sock, (struct sockaddr_unsized *)addr, addrlen);
-#else
-	return kernel_bind(sock, (struct sockaddr *)addr, addrlen);
-#endif
+	return kernel_bind(sock, (struct wspbind_sockaddr *)addr, addrlen);
 }
 
 /*

@@ -146,7 +146,7 @@ out:
 
 /* TCP: inet_stream_connect() calls both with the socket locked. */
 static int wspbind_enrolled_tcp_pre_connect(struct sock *sk,
-					    struct wspbind_proto_sockaddr *uaddr,
+					    struct wspbind_sockaddr *uaddr,
 					    int addr_len)
 {
 	struct wspbind_proto *wp = wspbind_sk_proto(sk);
@@ -156,7 +156,7 @@ static int wspbind_enrolled_tcp_pre_connect(struct sock *sk,
 }
 
 static int wspbind_enrolled_tcp_connect(struct sock *sk,
-					struct wspbind_proto_sockaddr *uaddr,
+					struct wspbind_sockaddr *uaddr,
 					int addr_len)
 {
 	struct wspbind_proto *wp = wspbind_sk_proto(sk);
@@ -170,7 +170,7 @@ static int wspbind_enrolled_tcp_connect(struct sock *sk,
  * (get_port, which leaves), then connect: only pre_connect needs its own.
  */
 static int wspbind_enrolled_udp_pre_connect(struct sock *sk,
-					    struct wspbind_proto_sockaddr *uaddr,
+					    struct wspbind_sockaddr *uaddr,
 					    int addr_len)
 {
 	struct wspbind_proto *wp = wspbind_sk_proto(sk);
