@@ -11,8 +11,11 @@
 
 struct stat;
 
-/* sockopt.c: the WSPBIND_BIND_* flags of the socket's Winsock option. */
-uint32_t wspbind_sock_flags(int fd);
+/*
+ * sockopt.c: the WSPBIND_BIND_* flags of the Winsock option of the socket
+ * wspbind_sock_id() gave @st of.
+ */
+uint32_t wspbind_sock_flags(const struct stat *st);
 /* The socket's identity; -WSAENOTSOCK when @fd is no socket. */
 int wspbind_sock_id(int fd, struct stat *st);
 

@@ -144,14 +144,11 @@ static uint32_t wspbind_stat_flags(const struct stat *st)
 	return flags;
 }
 
-uint32_t wspbind_sock_flags(int fd)
+uint32_t wspbind_sock_flags(const struct stat *st)
 {
-	struct stat st;
-
-	if (!__atomic_load_n(&wspbind_nr_opts, __ATOMIC_ACQUIRE) ||
-	    wspbind_sock_id(fd, &st))
+	if (!__atomic_load_n(&wspbind_nr_opts, __ATOMIC_ACQUIRE))
 		return 0;
-	return wspbind_stat_flags(&st);
+	return wspbind_stat_flags(st);
 }
 
 /* The flag an option name stands for; 0 for another level or option. */

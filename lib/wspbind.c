@@ -50,29 +50,25 @@ static struct {
 static pthread_mutex_t wspbind_inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* 0 and the slot taken (-1: none), or WSAEINPROGRESS. */
-static int wspbind_inflight_begin(int fd, int *slot)
+static int wspbind_inflight_begin(const struct stat *st, int *slot)
 {
-	struct stat st;
 	int i, unused = -1;
 
 	*slot = -1;
-	/* Not a socket: enrolment answers. */
-	if (wspbind_sock_id(fd, &st))
-		return 0;
 	pthread_mutex_lock(&wspbind_inflight_lock);
 	for (i = 0; i < WSPBIND_INFLIGHT_MAX; i++) {
 		if (!wspbind_inflight[i].ino) {
 			if (unused < 0)
 				unused = i;
-		} else if (wspbind_inflight[i].dev == st.st_dev &&
-			   wspbind_inflight[i].ino == st.st_ino) {
+		} else if (wspbind_inflight[i].dev == st->st_dev &&
+			   wspbind_inflight[i].ino == st->st_ino) {
 			pthread_mutex_unlock(&wspbind_inflight_lock);
 			return WSAEINPROGRESS;
 		}
 	}
 	if (unused >= 0) {
-		wspbind_inflight[unused].dev = st.st_dev;
-		wspbind_inflight[unused].ino = st.st_ino;
+		wspbind_inflight[unused].dev = st->st_dev;
+		wspbind_inflight[unused].ino = st->st_ino;
 		*slot = unused;
 	}
 	pthread_mutex_unlock(&wspbind_inflight_lock);
@@ -257,12 +253,15 @@ static int wspbind_bind_enrolled(int fd, const struct sockaddr *name,
 int WSPBIND_API WSPBind(uintptr_t s, const struct sockaddr *name,
 			int namelen, int *lpErrno)
 {
-	int fd = wspbind_socket_fd(s);
-	uint32_t flags = wspbind_sock_flags(fd);
-	int saved_errno = errno;
-	int wsa, slot;
+	int fd = wspbind_socket_fd(s), saved_errno = errno, wsa = 0, slot = -1;
+	uint32_t flags = 0;
+	struct stat st;
 
-	wsa = wspbind_inflight_begin(fd, &slot);
+	/* Not a socket: enrolment answers. */
+	if (!wspbind_sock_id(fd, &st)) {
+		flags = wspbind_sock_flags(&st);
+		wsa = wspbind_inflight_begin(&st, &slot);
+	}
 	if (!wsa)
 		wsa = wspbind_enrol(fd, flags);
 	if (wsa == WSPBIND_NO_ENROL)
