@@ -27,6 +27,11 @@
  *        winsock_bind.exe probe PORT        bind 127.0.0.1:PORT, no option;
  *                                           print the answer as a TAP
  *                                           line (Windows: WSAEACCES)
+ *        winsock_bind.exe fill MAX          bind TCP sockets to 127.0.0.1,
+ *                                           port 0, until one fails (MAX at
+ *                                           most); print "filled N ANSWER"
+ *                                           (Windows, its range full:
+ *                                           WSAENOBUFS)
  *        winsock_bind.exe bench [--count N] [--reps R] [--port0-in-range]
  *                                           binds per second (see
  *                                           bench() below)
@@ -431,6 +436,29 @@ static int probe(unsigned short port)
 	return failures != 0;
 }
 
+static int fill(int max)
+{
+	struct sockaddr_storage loop;
+	int len = make_addr(&loop, AF_INET, LOOP, 0), n, answer = 0;
+	SOCKET *s = calloc(max, sizeof(*s));
+
+	if (!s)
+		return 1;
+	for (n = 0; n < max; n++) {
+		s[n] = open_socket(AF_INET, SOCK_STREAM, NONE, 0);
+		answer = bind_answer(s[n], &loop, len);
+		if (answer) {
+			closesocket(s[n]);
+			break;
+		}
+	}
+	printf("filled %d %s\n", n, answer_name(answer));
+	while (n-- > 0)
+		closesocket(s[n]);
+	free(s);
+	return 0;
+}
+
 /*
  * bench: what a bind costs a Windows program, in binds per second, each
  * figure the median of R repetitions of N calls, on TCP over 127.0.0.1:
@@ -736,6 +764,8 @@ int main(int argc, char **argv)
 		return hold(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "probe"))
 		return probe(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "fill") && atoi(argv[2]) > 0)
+		return fill(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "bench")) {
 		int count = 1000, reps = 5, in_range = 0, i;
 
@@ -760,7 +790,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--base"))
 		port_base = atoi(argv[2]);
 	else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--base PORT] | hold PORT SECS | probe PORT | bench ...\n",
+		fprintf(stderr, "usage: %s [--base PORT] | hold PORT SECS | probe PORT | fill MAX | bench ...\n",
 			argv[0]);
 		return 2;
 	}
