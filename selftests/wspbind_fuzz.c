@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wspbind_fuzz: random and boundary WSPBIND_IOC_BIND requests.
+ * wspbind_fuzz: random and boundary WSPBIND_IOC_BIND and
+ * WSPBIND_IOC_ENROL requests.
  *
  *	wspbind_fuzz [--seed N] [--calls N] [--workers N]
  *
  * Worker threads send requests with random and boundary sizes, flags,
  * reserved and tail bytes, command numbers, name lengths and name buffers
- * (unmapped, half mapped, kernel and non-canonical addresses), against
+ * (unmapped, half mapped, kernel and non-canonical addresses), one in ten
+ * an enrolment (sizes, flags, tail bytes and placement as for a bind),
+ * against
  * every kind of fd: never open, pipe, eventfd, regular file, epoll, the
  * device itself, AF_UNIX, AF_NETLINK, AF_PACKET, raw and UDP-Lite sockets,
  * and TCP and UDP sockets fresh, bound, listening, connected, accepted,
@@ -22,6 +25,14 @@
  * the end, with every fd closed, the namespace must hold no socket: a
  * path that kept its reference to the socket would leave it behind.
  *
+ * A fresh socket that was enrolled is then used as a program would: it
+ * may be enrolled again with another option, offered to WSPBIND_IOC_BIND
+ * (refused: it binds with bind(2)), and bound with bind(2), listen(2) or
+ * sendto(), or closed unbound. Each answer must be the header's: port 0
+ * and the implicit binds draw from the namespace's Winsock range, an
+ * explicit port is the one asked for or taken, and once bound the socket
+ * cannot be enrolled again.
+ *
  * Each worker's requests come from its own stream of the seed, printed
  * first: --seed N repeats them (the racer's timing cannot be repeated).
  * Runs in a network namespace of its own; needs root.
@@ -33,6 +44,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +131,20 @@ struct target {
 
 #define MAX_TARGETS 48
 
+/* What is done with a fresh socket once it is enrolled. */
+enum use {
+	U_CLOSE,	/* closed unbound */
+	U_BIND,		/* bind(2) */
+	U_LISTEN,	/* listen(2), TCP */
+	U_SENDTO,	/* sendto(), UDP */
+	N_USES
+};
+
+static const char *const use_names[N_USES] = {
+	[U_CLOSE] = "closed unbound", [U_BIND] = "bind(2)",
+	[U_LISTEN] = "listen(2)", [U_SENDTO] = "sendto()",
+};
+
 struct worker {
 	pthread_t thread;
 	int id;
@@ -130,6 +156,7 @@ struct worker {
 	unsigned long target_calls[MAX_TARGETS];
 	unsigned long seen[N_ANSWERS];
 	unsigned long undocumented, mismatched, port_errors, predicted;
+	unsigned long uses[N_USES], use_errors;
 	unsigned int reported;
 };
 
@@ -389,7 +416,9 @@ struct call {
 	unsigned long cmd;
 	unsigned long arg;		/* the request's address */
 	bool req_ro;			/* the request is read-only */
-	struct wspbind_bind req;	/* what was written at arg */
+	bool enrol;			/* cmd is WSPBIND_IOC_ENROL */
+	struct wspbind_bind req;	/* what was written at arg, */
+	struct wspbind_enrol ereq;	/* ... or this, for an enrolment */
 	const char *name_ptr;		/* user memory, or NULL: not ours */
 	bool name_ours;			/* name_ptr is in our arena */
 	int name_readable;		/* bytes readable from name_ptr */
@@ -557,29 +586,122 @@ static int pick_namelen(struct worker *w, int family)
 	return (int)util_rand(&w->rnd);
 }
 
+/* A request size: mostly the struct's own, else a boundary or random one. */
+static uint32_t pick_size(struct worker *w, uint32_t own)
+{
+	if (util_below(&w->rnd, 100) < 85)
+		return own;
+	if (util_below(&w->rnd, 10))
+		return sizes[util_below(&w->rnd, ARRAY_SIZE(sizes))];
+	return (uint32_t)util_rand(&w->rnd);
+}
+
 /*
- * Build one request in the worker's arena. @family is the family a name
- * is made for (the target's, or a random one for sockets of no family).
+ * Lay the request @req (@len bytes, its __u32 size first) out in the
+ * worker's arena and aim c->arg at it, as @req_where says: 0-2 running
+ * into the guard page, 3-4 read-only, 5 NULL, 6 in the guard page, 7 in
+ * the kernel's half, else in the read-write pages. Tail bytes past the
+ * struct, which the kernel reads when the size says so, are zero or not.
+ */
+static void place_request(struct worker *w, struct call *c, void *req,
+			  uint32_t len, uint32_t req_where)
+{
+	char *p0 = w->arena, *guard = w->arena + 2 * page_size;
+	char *ro = guard + page_size, *name_area = p0 + page_size;
+	uint32_t size, k;
+	char *at;
+
+	memcpy(&size, req, sizeof(size));
+	at = p0 + (util_below(&w->rnd, 10) ? 8 * util_below(&w->rnd, 16) :
+		   util_below(&w->rnd, 128));
+	memset(p0, 0, name_area - p0);
+	if (size > len && util_below(&w->rnd, 2)) {
+		uint64_t room = name_area - (at + len);
+		uint64_t span = size - len;
+
+		if (span > room)
+			span = room;
+		if (span)
+			at[len + util_below(&w->rnd, span)] =
+				1 + util_below(&w->rnd, 255);
+	}
+
+	if (req_where < 3) {
+		k = 1 + util_below(&w->rnd, len + 8);
+		at = guard - k;
+		memcpy(at, req, k < len ? k : len);
+		if (k > len)
+			memset(at + len, 0, k - len);
+	} else if (req_where < 5) {
+		at = ro;
+		mprotect(ro, page_size, PROT_READ | PROT_WRITE);
+		memset(ro, 0, page_size);
+		memcpy(req, &len, sizeof(len));
+		memcpy(at, req, len);
+		mprotect(ro, page_size, PROT_READ);
+		c->req_ro = true;
+	} else {
+		memcpy(at, req, len);
+	}
+	c->arg = (uintptr_t)at;
+	if (req_where == 5)
+		c->arg = 0;
+	else if (req_where == 6)
+		c->arg = (uintptr_t)guard;
+	else if (req_where == 7)
+		c->arg = sizeof(long) == 8 ?
+			 (unsigned long)0xffffffff81000000ull : 0xfffff000ul;
+}
+
+/*
+ * An enrolment: the Winsock option (none, SO_REUSEADDR, exclusive, both,
+ * or a flag enrolment does not take), at any of the places a bind's
+ * request may lie.
+ */
+static void make_enrol(struct worker *w, struct call *c, int sockfd)
+{
+	struct wspbind_enrol *req = &c->ereq;
+	uint32_t r = util_below(&w->rnd, 100);
+
+	c->cmd = WSPBIND_IOC_ENROL;
+	c->enrol = true;
+	req->size = pick_size(w, sizeof(*req));
+	req->flags = r < 30 ? 0 : r < 55 ? WSPBIND_BIND_REUSEADDR :
+		     r < 80 ? WSPBIND_BIND_EXCLUSIVEADDRUSE :
+		     r < 88 ? WSPBIND_BIND_REUSEADDR |
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE :
+		     r < 94 ? WSPBIND_BIND_WINSOCK_AF :
+		     r < 97 ? 1u << util_below(&w->rnd, 32) :
+		     (uint32_t)util_rand(&w->rnd);
+	req->sockfd = sockfd;
+	req->out_wsa_error = util_rand(&w->rnd);
+	place_request(w, c, req, sizeof(*req), util_below(&w->rnd, 100));
+}
+
+/*
+ * Build one request in the worker's arena: one in ten an enrolment, else
+ * a bind. @family is the family a name is made for (the target's, or a
+ * random one for sockets of no family).
  */
 static void make_call(struct worker *w, struct call *c, int sockfd,
 		      int family)
 {
-	char *p0 = w->arena, *guard = w->arena + 2 * page_size;
-	char *ro = guard + page_size;
+	char *guard = w->arena + 2 * page_size;
+	char *name_area = w->arena + page_size;
 	struct wspbind_bind *req = &c->req;
-	char *name_area = p0 + page_size;
 	uint32_t r, k, req_where;
 	char *at;
 
 	memset(c, 0, sizeof(*c));
-	c->cmd = util_below(&w->rnd, 100) < 97 ? WSPBIND_IOC_BIND :
-		 random_cmd(w);
+	r = util_below(&w->rnd, 100);
+	if (r < 10) {
+		make_enrol(w, c, sockfd);
+		return;
+	}
+	c->cmd = r < 97 ? WSPBIND_IOC_BIND : random_cmd(w);
 
 	/* The request's fields. */
-	req->size = util_below(&w->rnd, 100) < 85 ? sizeof(*req) :
-		    util_below(&w->rnd, 10) ? sizes[util_below(&w->rnd,
-						       ARRAY_SIZE(sizes))] :
-		    (uint32_t)util_rand(&w->rnd);
+	req->size = pick_size(w, sizeof(*req));
 	r = util_below(&w->rnd, 100);
 	req->flags = r < 45 ? 0 : r < 90 ? WSPBIND_BIND_WINSOCK_AF :
 		     r < 95 ? 1u << util_below(&w->rnd, 32) :
@@ -600,10 +722,7 @@ static void make_call(struct worker *w, struct call *c, int sockfd,
 	req->__reserved = util_below(&w->rnd, 100) < 96 ? 0 :
 			  (uint16_t)(1 + util_below(&w->rnd, 0xffff));
 
-	/*
-	 * Where the request lies: 0-2 running into the guard page, 3-4
-	 * read-only, 5 NULL, 6 in the guard page, 7 in the kernel's half.
-	 */
+	/* Where the request lies (place_request()), drawn first. */
 	req_where = util_below(&w->rnd, 100);
 
 	/* The name and where it lies; never under a request at the guard. */
@@ -640,47 +759,7 @@ static void make_call(struct worker *w, struct call *c, int sockfd,
 		c->name_readable = 0;
 		c->name_ours = false;
 	}
-
-	/* Tail bytes past the struct, read when size says so. */
-	at = p0 + (util_below(&w->rnd, 10) ? 8 * util_below(&w->rnd, 16) :
-		   util_below(&w->rnd, 128));
-	memset(p0, 0, name_area - p0);
-	if (req->size > sizeof(*req) && util_below(&w->rnd, 2)) {
-		uint64_t room = name_area - (at + sizeof(*req));
-		uint64_t span = req->size - sizeof(*req);
-
-		if (span > room)
-			span = room;
-		if (span)
-			at[sizeof(*req) + util_below(&w->rnd, span)] =
-				1 + util_below(&w->rnd, 255);
-	}
-
-	if (req_where < 3) {
-		k = 1 + util_below(&w->rnd, sizeof(*req) + 8);
-		at = guard - k;
-		memcpy(at, req, k < sizeof(*req) ? k : sizeof(*req));
-		if (k > sizeof(*req))
-			memset(at + sizeof(*req), 0, k - sizeof(*req));
-	} else if (req_where < 5) {
-		at = ro;
-		mprotect(ro, page_size, PROT_READ | PROT_WRITE);
-		memset(ro, 0, page_size);
-		req->size = sizeof(*req);
-		memcpy(at, req, sizeof(*req));
-		mprotect(ro, page_size, PROT_READ);
-		c->req_ro = true;
-	} else {
-		memcpy(at, req, sizeof(*req));
-	}
-	c->arg = (uintptr_t)at;
-	if (req_where == 5)
-		c->arg = 0;
-	else if (req_where == 6)
-		c->arg = (uintptr_t)guard;
-	else if (req_where == 7)
-		c->arg = sizeof(long) == 8 ?
-			 (unsigned long)0xffffffff81000000ull : 0xfffff000ul;
+	place_request(w, c, req, sizeof(*req), req_where);
 }
 
 /* --- the rules, from the header -------------------------------------- */
@@ -704,20 +783,24 @@ static bool readable(const struct worker *w, unsigned long addr,
  */
 static int request_answer(const struct worker *w, const struct call *c)
 {
+	const uint32_t option = WSPBIND_BIND_REUSEADDR |
+				WSPBIND_BIND_EXCLUSIVEADDRUSE;
 	const char *guard = w->arena + 2 * page_size;
+	uint32_t size, len;
 	const char *p;
-	uint32_t size;
 
-	if (c->cmd != WSPBIND_IOC_BIND)
+	if (c->cmd != WSPBIND_IOC_BIND && c->cmd != WSPBIND_IOC_ENROL)
 		return E_ENOTTY;
+	len = c->enrol ? sizeof(struct wspbind_enrol) :
+	      sizeof(struct wspbind_bind);
 	if (!readable(w, c->arg, 4))
 		return E_EFAULT;
 	memcpy(&size, (const void *)c->arg, 4);
-	if (size < sizeof(struct wspbind_bind))
+	if (size < len)
 		return E_EINVAL;
-	if (size > sizeof(struct wspbind_bind)) {
+	if (size > len) {
 		/* Scanned in order: a non-zero byte wins over the fault. */
-		for (p = (const char *)c->arg + sizeof(struct wspbind_bind);
+		for (p = (const char *)c->arg + len;
 		     (uint64_t)(p - (const char *)c->arg) < size; p++) {
 			if (!readable(w, (uintptr_t)p, 1))
 				return E_EFAULT;
@@ -725,10 +808,11 @@ static int request_answer(const struct worker *w, const struct call *c)
 				return E_E2BIG;
 		}
 	}
-	if (!readable(w, c->arg, sizeof(struct wspbind_bind)))
+	if (!readable(w, c->arg, len))
 		return E_EFAULT;
-	if (c->req.flags & ~(WSPBIND_BIND_WINSOCK_AF | WSPBIND_BIND_REUSEADDR |
-			     WSPBIND_BIND_EXCLUSIVEADDRUSE) ||
+	/* An enrolment takes the option only: it has no name. */
+	if (c->enrol ? c->ereq.flags & ~option :
+	    c->req.flags & ~(WSPBIND_BIND_WINSOCK_AF | option) ||
 	    c->req.__reserved)
 		return E_EINVAL;
 	if (c->req_ro || (c->arg >= (uintptr_t)guard &&
@@ -737,15 +821,9 @@ static int request_answer(const struct worker *w, const struct call *c)
 	return -1;
 }
 
-/* The Winsock answers a well-formed request may get, as bits. */
-static unsigned int wsa_answers(const struct worker *w, const struct call *c,
-				const struct target *t)
+/* What the fd's kind answers, both commands checking it first; or 0. */
+static unsigned int kind_answers(const struct target *t)
 {
-	const uint32_t both = WSPBIND_BIND_REUSEADDR |
-			      WSPBIND_BIND_EXCLUSIVEADDRUSE;
-	int family = t->family, min, len;
-	uint16_t raw, named;
-
 	switch (t->class) {
 	case T_NOTSOCK:
 		return BIT(A_ENOTSOCK);
@@ -756,8 +834,38 @@ static unsigned int wsa_answers(const struct worker *w, const struct call *c,
 	case T_RACY:
 		return ANY_WSA;
 	default:
-		break;
+		return 0;
 	}
+}
+
+/*
+ * The Winsock answers a well-formed enrolment may get: both options, or a
+ * socket with a port, WSAEINVAL; a fresh TCP or UDP socket is enrolled.
+ */
+static unsigned int enrol_answers(const struct call *c,
+				  const struct target *t)
+{
+	const uint32_t both = WSPBIND_BIND_REUSEADDR |
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE;
+
+	if (kind_answers(t))
+		return kind_answers(t);
+	if ((c->ereq.flags & both) == both || t->class == T_HASPORT)
+		return BIT(A_EINVAL);
+	return BIT(A_OK);
+}
+
+/* The Winsock answers a well-formed bind request may get, as bits. */
+static unsigned int wsa_answers(const struct worker *w, const struct call *c,
+				const struct target *t)
+{
+	const uint32_t both = WSPBIND_BIND_REUSEADDR |
+			      WSPBIND_BIND_EXCLUSIVEADDRUSE;
+	int family = t->family, min, len;
+	uint16_t raw, named;
+
+	if (kind_answers(t))
+		return kind_answers(t);
 	min = family == AF_INET6 ? 28 : 16;
 	if (c->req.namelen < min)
 		return BIT(A_EFAULT);
@@ -825,11 +933,106 @@ static void report(struct worker *w, const struct target *t,
 {
 	if (w->reported++ >= 10)
 		return;
+	if (c->enrol) {
+		ksft_print_msg("worker %d call %lu (%s): %s: enrol ioctl(0x%lx, arg 0x%lx) = %ld errno %d wsa %u; size %u flags 0x%x sockfd %d\n",
+			       w->id, w->calls, t->name, why, c->cmd, c->arg,
+			       ret, err, wsa, c->ereq.size, c->ereq.flags,
+			       c->ereq.sockfd);
+		return;
+	}
 	ksft_print_msg("worker %d call %lu (%s): %s: ioctl(0x%lx, arg 0x%lx) = %ld errno %d wsa %u; size %u flags 0x%x sockfd %d namelen %d name 0x%llx reserved %u addr %d port %d\n",
 		       w->id, w->calls, t->name, why, c->cmd, c->arg, ret,
 		       err, wsa, c->req.size, c->req.flags, c->req.sockfd,
 		       c->req.namelen, (unsigned long long)c->req.name,
 		       c->req.__reserved, c->addr, c->port);
+}
+
+/* --- an enrolled socket in use --------------------------------------- */
+
+static void use_error(struct worker *w, const struct target *t,
+		      enum use use, const char *why, int got, int port)
+{
+	w->use_errors++;
+	if (w->reported++ >= 10)
+		return;
+	ksft_print_msg("worker %d call %lu (%s, enrolled, %s): %s: got %d, port %d\n",
+		       w->id, w->calls, t->name, use_names[use], why, got,
+		       port);
+}
+
+/*
+ * Use @fd, a fresh socket of @t just enrolled, as a program would (see
+ * the top of the file), and check each answer. A port asked for may be
+ * held by another worker's socket: EADDRINUSE, or EACCES where the rules
+ * deny the socket. Until it binds, getsockname() says @unbound: 0, or,
+ * for a TCP socket whose connect() was refused, the port it had then
+ * (Linux leaves that in place, though the socket holds no port).
+ */
+static void use_enrolled(struct worker *w, const struct target *t, int fd,
+			 int unbound)
+{
+	static const uint32_t options[] = {
+		0, WSPBIND_BIND_REUSEADDR, WSPBIND_BIND_EXCLUSIVEADDRUSE,
+	};
+	struct sockaddr_storage ss;
+	struct wspbind_bind req;
+	int ret, port = 0, got, len;
+	enum use use;
+	uint32_t r;
+
+	if (util_below(&w->rnd, 100) < 20) {
+		ret = wsp_enrol(dev, fd, options[util_below(&w->rnd, 3)]);
+		if (ret)
+			use_error(w, t, U_CLOSE, "enrolling again, unbound",
+				  ret, 0);
+	}
+	if (util_below(&w->rnd, 100) < 10) {
+		len = util_loopback(&ss, t->family, 0);
+		req_init(&req, fd, 0, &ss, len);
+		ret = wsp_request(dev, &req);
+		if (ret != WSPBIND_WSAEINVAL || util_sock_port(fd) != unbound)
+			use_error(w, t, U_CLOSE, "WSPBIND_IOC_BIND not refused",
+				  ret, util_sock_port(fd));
+	}
+
+	r = util_below(&w->rnd, 100);
+	use = r < 15 ? U_CLOSE : r < 75 ? U_BIND :
+	      t->type == SOCK_STREAM ? U_LISTEN : U_SENDTO;
+	w->uses[use]++;
+	if (use == U_CLOSE)
+		return;
+	if (use == U_BIND) {
+		if (util_below(&w->rnd, 2))
+			port = PORT_POOL + util_below(&w->rnd, PORT_POOL_SIZE);
+		len = util_name(&ss, t->family, util_below(&w->rnd, 2) ?
+				(t->family == AF_INET ? "0.0.0.0" : "::") :
+				(t->family == AF_INET ? "127.0.0.1" : "::1"),
+				port);
+		ret = bind(fd, (struct sockaddr *)&ss, len);
+	} else if (use == U_LISTEN) {
+		ret = listen(fd, 1);
+	} else {
+		len = util_loopback(&ss, t->family, 9);
+		ret = sendto(fd, "", 1, 0, (struct sockaddr *)&ss, len);
+		ret = ret == 1 ? 0 : -1;
+	}
+	got = ret ? errno : 0;
+	ret = util_sock_port(fd);
+	if (got) {
+		if (!port || (got != EADDRINUSE && got != EACCES))
+			use_error(w, t, use, "not the predicted errno", got,
+				  ret);
+		else if (ret != unbound)
+			use_error(w, t, use, "refused, and bound", got, ret);
+		return;
+	}
+	if (port ? ret != port : ret < RANGE_LOW || ret > RANGE_HIGH)
+		use_error(w, t, use, port ? "not the port asked for" :
+			  "a port outside the Winsock range", got, ret);
+	/* Bound, the socket is the protocol's own again. */
+	got = wsp_enrol(dev, fd, 0);
+	if (got != WSPBIND_WSAEINVAL)
+		use_error(w, t, use, "enrolled again once bound", got, ret);
 }
 
 /* --- the workers and the racer --------------------------------------- */
@@ -884,7 +1087,9 @@ static void one_call(struct worker *w)
 	if (t->class == T_RACY)
 		__atomic_sub_fetch(&racy_inflight, 1, __ATOMIC_SEQ_CST);
 	if (!ret)
-		memcpy(&wsa, &((struct wspbind_bind *)c.arg)->out_wsa_error,
+		memcpy(&wsa, (char *)c.arg + (c.enrol ?
+		       offsetof(struct wspbind_enrol, out_wsa_error) :
+		       offsetof(struct wspbind_bind, out_wsa_error)),
 		       sizeof(wsa));
 	w->calls++;
 	w->target_calls[idx]++;
@@ -892,7 +1097,8 @@ static void one_call(struct worker *w)
 	got = classify(ret, err, wsa);
 	w->seen[got]++;
 	reqa = request_answer(w, &c);
-	allowed = reqa >= 0 ? BIT(reqa) : wsa_answers(w, &c, t);
+	allowed = reqa >= 0 ? BIT(reqa) : c.enrol ? enrol_answers(&c, t) :
+		  wsa_answers(w, &c, t);
 	if (got == A_UNDOCUMENTED) {
 		w->undocumented++;
 		report(w, t, &c, ret, err, wsa, "undocumented answer");
@@ -903,8 +1109,19 @@ static void one_call(struct worker *w)
 	if (!(allowed & (allowed - 1)))
 		w->predicted++;
 
+	/* An enrolment binds nothing; an enrolled socket is put to use. */
+	if (c.enrol && (t->class == T_HASPORT || t->class == T_FRESH)) {
+		after = util_sock_port(fd);
+		if (after != before) {
+			w->port_errors++;
+			report(w, t, &c, ret, err, wsa,
+			       "an enrolment changed the socket's port");
+		} else if (!ret && !wsa && t->class == T_FRESH) {
+			use_enrolled(w, t, fd, before);
+		}
+	}
 	/* The port reported is the socket's; a refusal binds nothing. */
-	if (t->class == T_HASPORT || t->class == T_FRESH) {
+	if (!c.enrol && (t->class == T_HASPORT || t->class == T_FRESH)) {
 		uint16_t out_port = 0;
 
 		if (!ret)
@@ -1009,6 +1226,7 @@ int main(int argc, char **argv)
 	static struct worker workers[8];
 	unsigned long total = 0, undocumented = 0, mismatched = 0;
 	unsigned long port_errors = 0, predicted = 0, seen[N_ANSWERS] = { 0 };
+	unsigned long uses[N_USES] = { 0 }, use_errors = 0, unused = 0;
 	unsigned long calls = DEFAULT_CALLS;
 	int nworkers = DEFAULT_WORKERS, i, a, ret, missing_kinds = 0;
 	int sockets_before, sockets_after;
@@ -1037,7 +1255,7 @@ int main(int argc, char **argv)
 		seed = util_clock_seed();
 
 	ksft_print_header();
-	ksft_set_plan(6);
+	ksft_set_plan(7);
 	ksft_print_msg("seed %llu (repeat with: %s --seed %llu --calls %lu --workers %d)\n",
 		       (unsigned long long)seed, argv[0],
 		       (unsigned long long)seed, calls, nworkers);
@@ -1104,6 +1322,9 @@ int main(int argc, char **argv)
 		predicted += w->predicted;
 		for (a = 0; a < N_ANSWERS; a++)
 			seen[a] += w->seen[a];
+		for (a = 0; a < N_USES; a++)
+			uses[a] += w->uses[a];
+		use_errors += w->use_errors;
 	}
 	ksft_print_msg("%lu calls in %.1fs by %d workers; the racer changed fd %d %lu times\n",
 		       total, t1 - t0, nworkers, RACY_FD, racer_changes);
@@ -1119,6 +1340,11 @@ int main(int argc, char **argv)
 			ksft_print_msg("  fd %-22s %lu calls\n",
 				       workers[0].targets[i].name, n);
 		missing_kinds += n < 100;
+	}
+	for (a = 0; a < N_USES; a++) {
+		ksft_print_msg("  enrolled, then %-15s %lu\n", use_names[a],
+			       uses[a]);
+		unused += !uses[a];
 	}
 	/* What a working fuzzer reaches in any long run. */
 	for (a = 0; a < E_E2BIG + 1; a++) {
@@ -1145,6 +1371,9 @@ int main(int argc, char **argv)
 	ksft_test_result(sockets_before >= 0 && sockets_after == sockets_before,
 			 "no socket outlives its fd: every path dropped its reference (sockets in use: %d before, %d after)\n",
 			 sockets_before, sockets_after);
+	ksft_test_result(!use_errors && !unused,
+			 "an enrolled socket binds by the header's rules, each way it can (%lu errors, %d ways not tried)\n",
+			 use_errors, unused);
 	ksft_test_result(!missing_kinds && !missing_answers,
 			 "every fd kind (%d) and every reachable answer was exercised\n",
 			 workers[0].ntargets);
