@@ -309,7 +309,7 @@ wine-patch-check:
 # stock Wine beside Wine on wspbind. Long: each run of a test file may take
 # WS2_32_TIMEOUT seconds, the boot four of those and ten minutes more.
 # WS2_32_ARGS: more options of scripts/wine-ws2_32 (--tests sock --quiet-ok).
-WS2_32_TIMEOUT	?= 1800
+WS2_32_TIMEOUT	?= 3600
 wine-ws2_32:
 	scripts/install-deps $(WINE_DEPS)
 	$(MAKE) wine-ws2_32-tests wine-module
