@@ -342,7 +342,7 @@ endif
 
 wine-check:
 	scripts/install-deps $(WINE_DEPS)
-	$(MAKE) wine-tests wine-module
+	$(MAKE) wine-tests wine-ws2_32-tests wine-module
 	scripts/wine-check $(WINE_OPT)
 
 demo-wine:

@@ -3,8 +3,9 @@
 # Part of scripts/check: a real Wine on the module (Documentation/wine.rst),
 # started here and counted in 55-wine.sh. Debian's Wine 8.0 and wineserver
 # built from its source with contrib/wine's patch (both cached under
-# /var/cache/wspbind), a Windows program and Wine's own test_bind and
-# test_reuseaddr built with mingw-w64; scripts/wine-check runs them on the
+# /var/cache/wspbind), a Windows program, Wine's own test_bind and
+# test_reuseaddr, and Wine's whole afd.c built with mingw-w64;
+# scripts/wine-check runs them (afd.c in the VM only) on the
 # host (no device: Wine on wspbind must answer as stock Wine) and in the VM
 # with the module on each lane whose row boots "wine" (30-lanes.sh; 6.1
 # and 6.12), where it must answer as Windows, and stock Wine must still
@@ -38,12 +39,13 @@ wine_run() {
 wine_runs=()
 wine_pid=""
 if step "install-deps wine" scripts/install-deps wine &&
-   step "Windows programs build (mingw-w64, winegcc)" make wine-tests; then
+   step "Windows programs build (mingw-w64, winegcc)" \
+	make wine-tests wine-ws2_32-tests; then
 	for k in $(lanes_with wine); do
 		if [ ${#wine_runs[@]} -eq 0 ]; then
-			wine_runs+=("$k wine $build host,vm")
+			wine_runs+=("$k wine $build host,vm,vm-afd")
 		else
-			wine_runs+=("$k wine-$k $build/wine-$k vm --vm-only")
+			wine_runs+=("$k wine-$k $build/wine-$k vm,vm-afd --vm-only")
 		fi
 	done
 	for run in "${wine_runs[@]}"; do
