@@ -180,16 +180,16 @@ pkg_program() {
 
 # pkg_vm KVER [MODULE]: one boot of KVER with DKMS's module (by default
 # where dkms_module says) runs the pkg-config program and the tracepoint
-# and counter tests; each counts as TAP.
+# and counter tests; each counts as TAP. On the host's userland
+# (--rootfs-host), where the program finds the installed libwspbind.so.0.
 pkg_vm() {
 	local k=$1 name ko=${2:-$(dkms_module "$1")}
 
 	vm_boot "dkms-$k" "vm-dkms-$k.out" \
 		"dkms $k: VM ran with no oops, WARNING or BUG in the guest log" \
-		--kernel "$k" --module "$ko" --add "$build/pkg/pkg_test" \
-		--add "$build/selftests/wspbind_observe_test" \
-		--part pkg_test ./pkg_test \
-		--part wspbind_observe_test ./wspbind_observe_test
+		--kernel "$k" --module "$ko" --rootfs-host \
+		--part pkg_test "$build/pkg/pkg_test" \
+		--part wspbind_observe_test "$build/selftests/wspbind_observe_test"
 	for name in pkg_test wspbind_observe_test; do
 		count_tap "dkms $k: $name" "$parts/dkms-$k/$name"
 	done
